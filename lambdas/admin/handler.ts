@@ -1,0 +1,27 @@
+/**
+ * The operator API. In AWS its methods use IAM authorization; locally the gateway checks
+ * the operator key before this runs. Nothing here returns a secret except at creation.
+ */
+import { depsFor, type Deps } from '../runtime/deps';
+import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { IntegrationHandler } from '../runtime/handler-types';
+import { httpHandler, type Operation } from '../runtime/http';
+import { createClient, getClient } from './clients';
+
+export function adminOperations(deps: Deps): Record<string, Operation> {
+  return {
+    createClient: createClient(deps),
+    getClient: getClient(deps),
+  };
+}
+
+export function createAdmin(deps: Deps): IntegrationHandler {
+  return httpHandler(adminOperations(deps), { clock: deps.clock });
+}
+
+export function createHandler(env: RuntimeEnv): IntegrationHandler {
+  return createAdmin(depsFor(env));
+}
+
+let cached: IntegrationHandler | undefined;
+export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);

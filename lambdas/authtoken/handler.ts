@@ -1,0 +1,46 @@
+/** POST /authtoken: clientName + clientSecret → a 4-hour JWT signed by the deployment's key. */
+import { authenticateClient, parseTokenRequest } from '../core/authenticate-client';
+import { issueAccessToken } from '../core/issue-token';
+import { depsFor, type Deps } from '../runtime/deps';
+import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { IntegrationHandler } from '../runtime/handler-types';
+import { httpHandler } from '../runtime/http';
+
+export function createAuthtoken(deps: Deps): IntegrationHandler {
+  return httpHandler(
+    {
+      issueToken: async (req) => {
+        const tokenRequest = parseTokenRequest(req.json());
+        let scopes: string[] | undefined;
+        await authenticateClient(tokenRequest, {
+          lockedFor: (n) => deps.authFailures.status(n),
+          recordFailure: (n) => deps.authFailures.recordFailure(n),
+          resetFailures: (n) => deps.authFailures.reset(n),
+          liveSecrets: async (n) => {
+            const record = await deps.clients.get(n, true);
+            if (!record) return undefined;
+            scopes = record.scopes;
+            return deps.clients.openSecrets(record, Math.floor(deps.clock() / 1000));
+          },
+        });
+        const key = await deps.signingKeys.current();
+        const issued = await issueAccessToken(
+          { clientName: tokenRequest.clientName, userInfo: tokenRequest.userInfo, ...(tokenRequest.sub ? { sub: tokenRequest.sub } : {}), ...(scopes ? { scopes } : {}) },
+          key,
+          deps.issuer,
+          deps.clock(),
+        );
+        const { jti: _jti, ...body } = issued;
+        return { status: 200, body };
+      },
+    },
+    { clock: deps.clock },
+  );
+}
+
+export function createHandler(env: RuntimeEnv): IntegrationHandler {
+  return createAuthtoken(depsFor(env));
+}
+
+let cached: IntegrationHandler | undefined;
+export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);

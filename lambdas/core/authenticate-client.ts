@@ -1,0 +1,70 @@
+/**
+ * clientName + clientSecret → the client, for POST /authtoken. Every failure is the same
+ * invalid_client, and an unknown name costs the same comparison as a wrong secret.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { CLIENT_NAME_PATTERN } from './client-settings';
+import { InvalidClientError, InvalidRequestError, RateLimitedError } from './errors';
+
+export interface TokenRequest {
+  clientName: string;
+  clientSecret: string;
+  userInfo: Record<string, unknown>;
+  sub?: string;
+}
+
+const MAX_SECRET_LENGTH = 256;
+const MAX_USERINFO_BYTES = 4096;
+
+export function parseTokenRequest(body: unknown): TokenRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  if (typeof b.clientName !== 'string' || b.clientName.length === 0) throw new InvalidRequestError('clientName is required (string)');
+  if (typeof b.clientSecret !== 'string' || b.clientSecret.length === 0) throw new InvalidRequestError('clientSecret is required (string)');
+  if (b.clientName.length > 64 || b.clientSecret.length > MAX_SECRET_LENGTH) throw new InvalidClientError('Invalid client credentials');
+  const userInfo = b.userInfo ?? {};
+  if (userInfo === null || typeof userInfo !== 'object' || Array.isArray(userInfo)) throw new InvalidRequestError('userInfo must be an object');
+  if (Buffer.byteLength(JSON.stringify(userInfo)) > MAX_USERINFO_BYTES) throw new InvalidRequestError('userInfo over 4 KiB');
+  const req: TokenRequest = { clientName: b.clientName, clientSecret: b.clientSecret, userInfo: userInfo as Record<string, unknown> };
+  if (b.sub !== undefined) {
+    if (typeof b.sub !== 'string' || b.sub.length === 0 || b.sub.length > 256) throw new InvalidRequestError('sub must be a string of 1 to 256 characters');
+    req.sub = b.sub;
+  }
+  return req;
+}
+
+const UNKNOWN_CLIENT_PLACEHOLDER = Buffer.alloc(32);
+const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
+
+/** Constant-time: compares fixed-size digests, and always runs at least one comparison. */
+export function secretMatches(presented: string, secrets: readonly Buffer[]): boolean {
+  const p = digest(presented);
+  let ok = false;
+  for (const s of secrets) ok = timingSafeEqual(p, digest(s)) || ok;
+  // An unknown client still pays for one comparison.
+  if (secrets.length === 0) timingSafeEqual(p, digest(UNKNOWN_CLIENT_PLACEHOLDER));
+  return ok;
+}
+
+export interface ClientAuthenticatorDeps {
+  lockedFor(clientName: string): Promise<{ failures: number; lockedFor: number }>;
+  recordFailure(clientName: string): Promise<void>;
+  resetFailures(clientName: string): Promise<void>;
+  /** The client's live secrets, or undefined for an unknown name. */
+  liveSecrets(clientName: string): Promise<readonly Buffer[] | undefined>;
+}
+
+export async function authenticateClient(req: TokenRequest, deps: ClientAuthenticatorDeps): Promise<void> {
+  const name = CLIENT_NAME_PATTERN.test(req.clientName) ? req.clientName : undefined;
+  if (name === undefined) throw new InvalidClientError('Invalid client credentials');
+  const status = await deps.lockedFor(name);
+  if (status.lockedFor > 0) {
+    throw new RateLimitedError('Too many failed attempts for this client; retry later', { retryAfter: status.lockedFor });
+  }
+  const secrets = await deps.liveSecrets(name);
+  if (!secretMatches(req.clientSecret, secrets ?? [])) {
+    await deps.recordFailure(name);
+    throw new InvalidClientError('Invalid client credentials');
+  }
+  if (status.failures > 0) await deps.resetFailures(name);
+}

@@ -1,0 +1,88 @@
+/**
+ * Claim rules of the contract ("Caller authentication"): types first, then time,
+ * then the client's own policy. Pure functions over a payload and a clock.
+ */
+import {
+  InvalidTokenError,
+  MissingRequiredClaimError,
+  TokenExpiredError,
+} from './errors';
+import type { JwtPayload } from './jwt-parse';
+
+/** Contract: `exp`/`nbf` checked with at most 60 s of clock skew. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+export type RequirableClaim = 'exp' | 'iat' | 'iss' | 'aud' | 'sub' | 'nbf' | 'jti';
+export const REQUIRABLE_CLAIMS: readonly RequirableClaim[] = ['exp', 'iat', 'iss', 'aud', 'sub', 'nbf', 'jti'];
+
+export interface ClaimPolicy {
+  requiredClaims: readonly RequirableClaim[];
+  /** Expected `aud`; a token's array `aud` containing it also matches. */
+  audience?: string;
+  maxTokenLifetimeSeconds?: number;
+}
+
+const NUMERIC = ['exp', 'nbf', 'iat'] as const;
+const STRINGS = ['sub', 'iss', 'jti', 'clientName', 'token_use'] as const;
+
+/** Refuses claims of the wrong type (a numeric date given as a string, say). */
+export function checkClaimTypes(payload: JwtPayload): void {
+  for (const name of NUMERIC) {
+    const v = payload[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new InvalidTokenError(`Claim ${name} must be a NumericDate`);
+    }
+  }
+  for (const name of STRINGS) {
+    const v = payload[name];
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0 || v.length > 1024)) {
+      throw new InvalidTokenError(`Claim ${name} must be a non-empty string`);
+    }
+  }
+  const aud = payload.aud;
+  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
+    throw new InvalidTokenError('Claim aud must be a string or an array of strings');
+  }
+  normalizeScope(payload.scope);
+}
+
+/** `scope` is an array of strings; a space-separated string is also accepted. */
+export function normalizeScope(scope: unknown): string[] {
+  if (scope === undefined) return [];
+  if (typeof scope === 'string') return scope.split(' ').filter((s) => s.length > 0);
+  if (Array.isArray(scope) && scope.every((s) => typeof s === 'string' && s.length > 0 && !s.includes(' '))) {
+    return scope as string[];
+  }
+  throw new InvalidTokenError('Claim scope must be an array of strings or a space-separated string');
+}
+
+export function checkTimes(payload: JwtPayload, nowSeconds: number): void {
+  const { exp, nbf, iat } = payload as { exp?: number; nbf?: number; iat?: number };
+  if (exp !== undefined && nowSeconds > exp + CLOCK_SKEW_SECONDS) throw new TokenExpiredError('Token expired');
+  if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf) throw new TokenExpiredError('Token not yet valid (nbf)');
+  if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat) throw new InvalidTokenError('Token issued in the future (iat)');
+}
+
+export function checkPolicy(payload: JwtPayload, policy: ClaimPolicy, clientName: string): void {
+  for (const claim of policy.requiredClaims) {
+    if (payload[claim] === undefined) throw new MissingRequiredClaimError(`Token lacks required claim ${claim}`);
+  }
+  if (payload.iss !== undefined && payload.iss !== clientName) throw new InvalidTokenError('Claim iss does not name the client');
+  if (policy.audience !== undefined && payload.aud !== undefined) {
+    const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!auds.includes(policy.audience)) throw new InvalidTokenError('Claim aud does not match');
+  }
+  if (policy.maxTokenLifetimeSeconds !== undefined) {
+    const exp = payload.exp as number | undefined;
+    if (exp === undefined) throw new MissingRequiredClaimError('Token lacks required claim exp (the client limits token lifetime)');
+    const iat = payload.iat as number | undefined;
+    if (iat === undefined) throw new MissingRequiredClaimError('Token lacks required claim iat (the client limits token lifetime)');
+    if (exp - iat > policy.maxTokenLifetimeSeconds) throw new InvalidTokenError('Token lifetime over the client maximum');
+  }
+}
+
+/** Effective scope = the token's scope, intersected with the client's configured list if any. */
+export function effectiveScope(tokenScope: readonly string[], clientScopes: readonly string[] | undefined): string[] {
+  if (clientScopes === undefined) return [...tokenScope];
+  return tokenScope.filter((s) => clientScopes.includes(s));
+}

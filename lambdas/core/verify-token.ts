@@ -1,0 +1,195 @@
+/**
+ * The caller-authentication core: one bearer token in, an authenticated entity
+ * or a typed contract error out. Three kinds (contract, "Caller authentication"):
+ * issued tokens (our ES256 key, `iss` = the deployment issuer), client HS256 tokens
+ * (the client's secret) and client RS/ES tokens (the client's registered keys).
+ * No AWS types here: keys, clients and revocations come in through interfaces.
+ */
+import { isAsymmetricAlg, type Alg } from './algorithms';
+import { checkClaimTypes, checkPolicy, checkTimes, effectiveScope, normalizeScope, type ClaimPolicy } from './claims';
+import { InvalidSignatureError, InvalidTokenError, TokenRevokedError } from './errors';
+import { parseJwt, type JwtPayload, type ParsedJwt } from './jwt-parse';
+import type { VerificationKey } from './verification-key';
+import { verifyAsymmetric, verifyHs256 } from './verify-signature';
+
+export type TokenKind = 'issued' | 'client-hs256' | 'client-asymmetric';
+
+export interface AuthenticatedEntity {
+  clientName: string;
+  sub?: string;
+  scope: string[];
+  tokenKind: TokenKind;
+  alg: Alg;
+  kid?: string;
+  /** Epoch seconds; absent when the token has no `exp`. */
+  expiresAt?: number;
+  issuedAt?: number;
+  jti?: string;
+}
+
+/** What the verifier needs to know of a client; secrets already decrypted. */
+export interface ClientAuthView {
+  clientName: string;
+  /** Configured scopes; undefined = the token's scope is taken as is. */
+  scopes?: readonly string[];
+  policy: ClaimPolicy;
+  /** Epoch seconds: tokens issued before (or without `iat`) are revoked. */
+  revokedBefore?: number;
+  /** HMAC keys valid now: the current secret and, during a rotation's grace, the previous one. */
+  hmacSecrets: readonly Buffer[];
+}
+
+export interface ClientDirectory {
+  get(clientName: string): Promise<ClientAuthView | undefined>;
+  /** The client's registered public keys that match `kid` (all of them when kid is absent). */
+  keysFor(client: ClientAuthView, kid: string | undefined): Promise<readonly VerificationKey[]>;
+}
+
+export interface DeploymentKeySet {
+  get(kid: string): Promise<VerificationKey | undefined>;
+}
+
+export interface RevocationList {
+  isRevoked(jti: string): Promise<boolean>;
+}
+
+export interface VerifierDeps {
+  issuer: string;
+  deploymentKeys: DeploymentKeySet;
+  clients: ClientDirectory;
+  revocations?: RevocationList;
+  /** Milliseconds since the epoch. */
+  clock?: () => number;
+}
+
+/** Header members that would let the token choose its own key, or change how it is read. */
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
+const CLIENT_NAME = /^[a-z0-9-]{3,64}$/;
+
+export type TokenVerifier = (token: string) => Promise<AuthenticatedEntity>;
+
+export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
+  const clock = deps.clock ?? Date.now;
+  return async (token) => {
+    const jwt = parseJwt(token);
+    checkHeader(jwt);
+    checkClaimTypes(jwt.payload);
+    const now = Math.floor(clock() / 1000);
+    const alg = jwt.header.alg as Alg;
+    const entity =
+      jwt.payload.iss === deps.issuer
+        ? await verifyIssued(jwt, alg, deps, now)
+        : await verifyClientToken(jwt, alg, deps, now);
+    if (entity.jti !== undefined && deps.revocations && (await deps.revocations.isRevoked(entity.jti))) {
+      throw new TokenRevokedError('Token revoked');
+    }
+    return entity;
+  };
+}
+
+function checkHeader(jwt: ParsedJwt): void {
+  const h = jwt.header;
+  if (h.alg.toLowerCase() === 'none') throw new InvalidTokenError('alg none is not accepted');
+  if (h.alg !== 'HS256' && !isAsymmetricAlg(h.alg)) throw new InvalidTokenError('Unsupported alg');
+  for (const name of FORBIDDEN_HEADERS) {
+    if (name in h) throw new InvalidTokenError(`Header ${name} is not accepted; keys come from the registry only`);
+  }
+  // RFC 7515 §4.1.11: a recipient must reject `crit` extensions it does not understand (it understands none),
+  // and RFC 7797's b64 changes what the signature covers.
+  if ('crit' in h) throw new InvalidTokenError('Header crit is not supported');
+  if ('b64' in h) throw new InvalidTokenError('Header b64 is not supported');
+}
+
+async function verifyIssued(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: number): Promise<AuthenticatedEntity> {
+  const kid = jwt.header.kid;
+  if (kid === undefined) throw new InvalidTokenError('Issued token without kid');
+  const key = await deps.deploymentKeys.get(kid);
+  if (!key) throw new InvalidTokenError('Unknown kid');
+  if (!isAsymmetricAlg(alg) || !key.algs.includes(alg)) throw new InvalidTokenError(`alg ${alg} does not match the key`);
+  if (!verifyAsymmetric(alg, key.key, jwt.signingInput, jwt.signature)) throw new InvalidSignatureError('Signature does not verify');
+  const p = jwt.payload;
+  // Launch tokens share our key: the use claim keeps them out of caller authentication.
+  if (p.token_use !== 'access') throw new InvalidTokenError('Not an access token');
+  if (p.exp === undefined) throw new InvalidTokenError('Issued token without exp');
+  checkTimes(p, now);
+  const clientName = p.clientName;
+  if (typeof clientName !== 'string' || !CLIENT_NAME.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
+  const client = await deps.clients.get(clientName);
+  if (!client) throw new InvalidTokenError('The client no longer exists');
+  checkClientRevocation(p, client);
+  return entityOf(p, clientName, client, 'issued', alg, kid);
+}
+
+/** The client named by `clientName` or `iss`; when both are present they must agree. */
+export function clientNameOf(payload: JwtPayload): string {
+  const { clientName, iss } = payload;
+  if (clientName !== undefined && iss !== undefined && clientName !== iss) {
+    throw new InvalidTokenError('Claims clientName and iss disagree');
+  }
+  const name = clientName ?? iss;
+  if (typeof name !== 'string') throw new InvalidTokenError('Token names no client (clientName or iss)');
+  if (!CLIENT_NAME.test(name)) throw new InvalidTokenError('Token names no valid client');
+  return name;
+}
+
+async function verifyClientToken(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: number): Promise<AuthenticatedEntity> {
+  const clientName = clientNameOf(jwt.payload);
+  const client = await deps.clients.get(clientName);
+  let kind: TokenKind;
+  let kid: string | undefined;
+  if (alg === 'HS256') {
+    kind = 'client-hs256';
+    // An unknown client and a wrong secret answer alike: no error reveals whether a name exists.
+    const ok = client !== undefined && client.hmacSecrets.some((s) => verifyHs256(s, jwt.signingInput, jwt.signature));
+    if (!ok) throw new InvalidSignatureError('Signature does not verify');
+  } else {
+    kind = 'client-asymmetric';
+    kid = jwt.header.kid;
+    const candidates = client ? await deps.clients.keysFor(client, kid) : [];
+    const key = pickKey(candidates, kid);
+    if (!key.algs.includes(alg as never)) throw new InvalidTokenError(`alg ${alg} does not match the key`);
+    if (!verifyAsymmetric(alg as never, key.key, jwt.signingInput, jwt.signature)) {
+      throw new InvalidSignatureError('Signature does not verify');
+    }
+  }
+  const p = jwt.payload;
+  checkTimes(p, now);
+  const c = client as ClientAuthView;
+  checkPolicy(p, c.policy, clientName);
+  checkClientRevocation(p, c);
+  return entityOf(p, clientName, c, kind, alg, kid);
+}
+
+function pickKey(candidates: readonly VerificationKey[], kid: string | undefined): VerificationKey {
+  if (candidates.length === 0) throw new InvalidTokenError(kid === undefined ? 'No key registered for the client' : 'Unknown kid');
+  if (candidates.length > 1) throw new InvalidTokenError('Token needs a kid: the client has several keys');
+  return candidates[0] as VerificationKey;
+}
+
+function checkClientRevocation(p: JwtPayload, client: ClientAuthView): void {
+  if (client.revokedBefore === undefined) return;
+  const iat = p.iat as number | undefined;
+  if (iat === undefined || iat < client.revokedBefore) throw new TokenRevokedError('Token revoked (client cut-off)');
+}
+
+function entityOf(
+  p: JwtPayload,
+  clientName: string,
+  client: ClientAuthView,
+  tokenKind: TokenKind,
+  alg: Alg,
+  kid: string | undefined,
+): AuthenticatedEntity {
+  const e: AuthenticatedEntity = {
+    clientName,
+    scope: effectiveScope(normalizeScope(p.scope), client.scopes),
+    tokenKind,
+    alg,
+  };
+  if (typeof p.sub === 'string') e.sub = p.sub;
+  if (kid !== undefined) e.kid = kid;
+  if (typeof p.exp === 'number') e.expiresAt = p.exp;
+  if (typeof p.iat === 'number') e.issuedAt = p.iat;
+  if (typeof p.jti === 'string') e.jti = p.jti;
+  return e;
+}

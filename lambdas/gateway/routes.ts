@@ -1,0 +1,147 @@
+/**
+ * The route table: the single source for the CDK stack (lib/) and the local
+ * gateway (local/). Handlers are named by entry path, so neither lib/ nor
+ * local/ imports a handler's code; the function that serves a route
+ * dispatches on `operation`.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * - `none`: public (the handler authenticates what it needs, e.g. /authtoken's body).
+ * - `jwt`: the Lambda authorizer (lambdas/authorizer) runs first.
+ * - `operator`: the operator API. In AWS the method uses IAM (SigV4) authorization;
+ *   locally the gateway checks `X-WorkoutKit-Admin-Key` against the stage's key.
+ */
+export type AuthMode = 'none' | 'jwt' | 'operator';
+
+export type FunctionName = 'authorizer' | 'authtoken' | 'api' | 'admin' | 'public';
+
+export interface FunctionSpec {
+  /** Entry file, relative to the project root (what NodejsFunction bundles). */
+  readonly entry: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly description: string;
+}
+
+export const FUNCTIONS: Readonly<Record<FunctionName, FunctionSpec>> = {
+  authorizer: {
+    entry: 'lambdas/authorizer/handler.ts',
+    memorySize: 1024,
+    timeoutSeconds: 10,
+    description: 'REQUEST authorizer: verifies issued, client HS256 and client RS/ES JWTs',
+  },
+  authtoken: {
+    entry: 'lambdas/authtoken/handler.ts',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    description: 'POST /authtoken: clientName + clientSecret for a 4-hour JWT',
+  },
+  api: {
+    entry: 'lambdas/api/handler.ts',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    description: 'JWT-protected API: verify, sessions, GraphQL, events, settings, catalog',
+  },
+  admin: {
+    entry: 'lambdas/admin/handler.ts',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    description: 'Operator API (IAM-authorized in AWS)',
+  },
+  public: {
+    entry: 'lambdas/public/handler.ts',
+    memorySize: 256,
+    timeoutSeconds: 10,
+    description: 'Unauthenticated reads: JWKS, SDK launch check, portal page',
+  },
+};
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** API Gateway resource path, `{name}` for path parameters. */
+  readonly path: string;
+  readonly function: Exclude<FunctionName, 'authorizer'>;
+  /** What the function dispatches on (stable id, also the OpenAPI operationId). */
+  readonly operation: string;
+  readonly auth: AuthMode;
+  /** Scopes the caller's effective scope must include (checked by the handler: see AWS-NOTES #2). */
+  readonly scopes?: readonly string[];
+  /** The route acts for an end user: the token must carry `sub`. */
+  readonly requiresSub?: boolean;
+  readonly summary: string;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', path: '/authtoken', function: 'authtoken', operation: 'issueToken', auth: 'none',
+    summary: 'Exchange clientName + clientSecret for a 4-hour JWT' },
+  { method: 'GET', path: '/.well-known/jwks.json', function: 'public', operation: 'getJwks', auth: 'none',
+    summary: "The deployment's public signing keys" },
+  { method: 'GET', path: '/v1/auth/verify', function: 'api', operation: 'verifyAuth', auth: 'jwt',
+    summary: 'The authenticated entity behind the bearer token' },
+  { method: 'POST', path: '/admin/clients', function: 'admin', operation: 'createClient', auth: 'operator',
+    summary: 'Create a client (its secret is shown once)' },
+  { method: 'GET', path: '/admin/clients/{clientName}', function: 'admin', operation: 'getClient', auth: 'operator',
+    summary: "A client's settings (never its secret)" },
+];
+
+/** Splits a resource path into segments; `{x}` segments are parameters. */
+export function pathSegments(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+export interface RouteMatch {
+  route: RouteSpec;
+  pathParameters: Record<string, string>;
+}
+
+export type RouteLookup =
+  | { kind: 'match'; match: RouteMatch }
+  | { kind: 'method_not_allowed'; allowed: HttpMethod[] }
+  | { kind: 'not_found' };
+
+/**
+ * Matches a concrete request path as API Gateway does: literal segments win
+ * over `{param}` segments at the same position.
+ */
+export function findRoute(method: string, requestPath: string, routes: readonly RouteSpec[] = ROUTES): RouteLookup {
+  const parts = pathSegments(requestPath);
+  const candidates: { route: RouteSpec; params: Record<string, string>; literals: number }[] = [];
+  for (const route of routes) {
+    const segs = pathSegments(route.path);
+    if (segs.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    let ok = true;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i] as string;
+      const part = parts[i] as string;
+      if (seg.startsWith('{') && seg.endsWith('}')) {
+        let value: string;
+        try {
+          value = decodeURIComponent(part);
+        } catch {
+          ok = false;
+          break;
+        }
+        params[seg.slice(1, -1)] = value;
+      } else if (seg === part) {
+        literals++;
+      } else {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) candidates.push({ route, params, literals });
+  }
+  if (candidates.length === 0) return { kind: 'not_found' };
+  const best = Math.max(...candidates.map((c) => c.literals));
+  const top = candidates.filter((c) => c.literals === best);
+  const hit = top.find((c) => c.route.method === method);
+  if (hit) return { kind: 'match', match: { route: hit.route, pathParameters: hit.params } };
+  return { kind: 'method_not_allowed', allowed: [...new Set(top.map((c) => c.route.method))] };
+}
+
+export function routeByOperation(operation: string, routes: readonly RouteSpec[] = ROUTES): RouteSpec | undefined {
+  return routes.find((r) => r.operation === operation);
+}

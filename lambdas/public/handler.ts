@@ -1,0 +1,30 @@
+/** Unauthenticated reads: the deployment's JWKS (and, later, SDK launch checks and the portal). */
+import { depsFor, type Deps } from '../runtime/deps';
+import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { IntegrationHandler } from '../runtime/handler-types';
+import { httpHandler, type Operation } from '../runtime/http';
+
+function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
+  return async () => {
+    // A fresh deployment creates its first key here if no token was issued yet.
+    let items = await deps.signingKeys.published();
+    if (items.length === 0) {
+      await deps.signingKeys.current();
+      items = await deps.signingKeys.published();
+    }
+    const keys = items.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' }));
+    return { status: 200, body: { keys }, headers: { 'Cache-Control': 'public, max-age=300' } };
+  };
+}
+
+export function publicOperations(deps: Deps): Record<string, Operation> {
+  return { getJwks: getJwks(deps) };
+}
+
+export function createHandler(env: RuntimeEnv): IntegrationHandler {
+  const deps = depsFor(env);
+  return httpHandler(publicOperations(deps), { clock: deps.clock });
+}
+
+let cached: IntegrationHandler | undefined;
+export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);

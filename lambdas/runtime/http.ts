@@ -1,0 +1,132 @@
+/**
+ * The one place that turns API Gateway proxy events into calls of an operation and
+ * typed errors into the contract's JSON answers. Handlers stay thin: they declare
+ * operations by the route table's ids and return plain { status, body }.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { fromAuthorizerContext } from '../core/auth-context';
+import { CLOCK_SKEW_SECONDS } from '../core/claims';
+import {
+  GatewayError,
+  InsufficientPermissionsError,
+  InvalidRequestError,
+  isBearerChallenge,
+  MissingRequiredClaimError,
+  TokenExpiredError,
+} from '../core/errors';
+import type { AuthenticatedEntity } from '../core/verify-token';
+import { ROUTES, type RouteSpec } from '../gateway/routes';
+import { MAX_BODY_BYTES } from '../gateway/settings';
+import type { IntegrationHandler } from './handler-types';
+import { logger } from './logger';
+
+export interface ApiRequest {
+  event: APIGatewayProxyEvent;
+  route: RouteSpec;
+  params: Readonly<Record<string, string>>;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, string>>;
+  /** The authenticated caller on `jwt` routes (already checked for expiry, sub and scopes). */
+  caller?: AuthenticatedEntity;
+  /** The JSON body, parsed once: 400 invalid_request if it is malformed or over 64 KiB. */
+  json(): unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A non-JSON body (e.g. the portal page), sent as is. */
+  raw?: string;
+}
+
+export type Operation = (req: ApiRequest) => Promise<ApiResponse>;
+
+export interface HttpOptions {
+  clock?: () => number;
+  /** Extra checks on an authenticated caller (revocation), run before the operation. */
+  checkCaller?: (caller: AuthenticatedEntity) => Promise<void>;
+}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
+
+export function errorResult(err: GatewayError): APIGatewayProxyResult {
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  const description = err.message.replace(/["\\\r\n]/g, ' ');
+  if (isBearerChallenge(err.code)) headers['WWW-Authenticate'] = `Bearer error="${err.code}", error_description="${description}"`;
+  if (err.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfter)));
+  return { statusCode: err.status, headers, body: JSON.stringify({ error: err.code, error_description: err.message }) };
+}
+
+function lowerHeaders(h: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new InvalidRequestError('Body over 64 KiB');
+  if (bytes.length === 0) throw new InvalidRequestError('Body must be a JSON object');
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new InvalidRequestError('Body is not valid JSON');
+  }
+}
+
+/** The per-route rules the cached Allow cannot carry (AWS-NOTES #2, #3). */
+function checkRouteRules(route: RouteSpec, caller: AuthenticatedEntity, nowSeconds: number): void {
+  if (caller.expiresAt !== undefined && nowSeconds > caller.expiresAt + CLOCK_SKEW_SECONDS) {
+    // The authorizer cache can outlive the token; expiry stays exact here.
+    throw new TokenExpiredError('Token expired');
+  }
+  if (route.requiresSub && !caller.sub) throw new MissingRequiredClaimError('This operation needs a token with sub (an end user)');
+  for (const scope of route.scopes ?? []) {
+    if (!caller.scope.includes(scope)) throw new InsufficientPermissionsError(`This operation needs scope ${scope}`);
+  }
+}
+
+export function httpHandler(operations: Readonly<Record<string, Operation>>, options: HttpOptions = {}): IntegrationHandler {
+  const clock = options.clock ?? Date.now;
+  const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const route = ROUTES.find((r) => r.path === event.resource && r.method === event.httpMethod);
+    const op = route ? operations[route.operation] : undefined;
+    if (!route || !op) return errorResult(new GatewayError('not_found', 'No such route'));
+    let parsed: { value: unknown } | undefined;
+    const req: ApiRequest = {
+      event,
+      route,
+      params: (event.pathParameters ?? {}) as Record<string, string>,
+      headers: lowerHeaders(event.headers),
+      query: (event.queryStringParameters ?? {}) as Record<string, string>,
+      json: () => (parsed ??= { value: parseBody(event) }).value,
+    };
+    if (route.auth === 'jwt') {
+      const caller = fromAuthorizerContext(event.requestContext?.authorizer);
+      checkRouteRules(route, caller, Math.floor(clock() / 1000));
+      if (options.checkCaller) await options.checkCaller(caller);
+      req.caller = caller;
+    }
+    const res = await op(req);
+    return {
+      statusCode: res.status,
+      headers: { ...(res.raw === undefined ? JSON_HEADERS : {}), ...res.headers },
+      body: res.raw ?? (res.body === undefined ? '' : JSON.stringify(res.body)),
+    };
+  };
+  return middy(base).onError(async (request) => {
+    const err = request.error;
+    if (err instanceof GatewayError) {
+      if (err.status >= 500) logger.error('request failed', { code: err.code, cause: String(err.cause ?? '') });
+      request.response = errorResult(err);
+    } else {
+      // Never a stack trace to the caller: a bug answers like an unavailable dependency.
+      logger.error('unexpected error', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      request.response = errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'));
+    }
+  }) as unknown as IntegrationHandler;
+}

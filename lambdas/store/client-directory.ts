@@ -1,0 +1,81 @@
+/**
+ * The verifier's view of clients (ClientDirectory), read from the client store and kept
+ * in memory for a few seconds per warm container, so a burst of tokens of one client costs
+ * one read. The authorizer result cache (60 s by default) is the documented bound on how
+ * late a change bites; this cache adds at most CLIENT_CACHE_MS to it, and the handlers
+ * re-check revocation without any cache.
+ */
+import type { ClientAuthView, ClientDirectory } from '../core/verify-token';
+import { importJwks, importPem, type VerificationKey } from '../core/verification-key';
+import type { ClientRecord, ClientStore } from './client-store';
+
+export const CLIENT_CACHE_MS = 5_000;
+
+interface Entry {
+  view: ClientAuthView | undefined;
+  record: ClientRecord | undefined;
+  keys?: VerificationKey[];
+  at: number;
+}
+
+/** Fetches keys for a client whose keys live at a JWKS URL (issue 3's jwks cache). */
+export interface RemoteKeyResolver {
+  keysFor(clientName: string, jwksUri: string, kid: string | undefined): Promise<readonly VerificationKey[]>;
+}
+
+export class CachedClientDirectory implements ClientDirectory {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly store: ClientStore,
+    private readonly clock: () => number = Date.now,
+    private readonly remote?: RemoteKeyResolver,
+  ) {}
+
+  async get(clientName: string): Promise<ClientAuthView | undefined> {
+    return (await this.entry(clientName)).view;
+  }
+
+  async keysFor(client: ClientAuthView, kid: string | undefined): Promise<readonly VerificationKey[]> {
+    const entry = await this.entry(client.clientName);
+    const registered = entry.record?.keys;
+    if (!registered) return [];
+    if (registered.kind === 'jwks_uri') {
+      if (!this.remote || !registered.jwksUri) return [];
+      return this.remote.keysFor(client.clientName, registered.jwksUri, kid);
+    }
+    // Imported once per cached record: key import is the costly part of verification.
+    entry.keys ??= registered.kind === 'pem' ? [importPem(registered.pem)] : importJwks(registered.jwks, 'jwks');
+    return kid === undefined ? entry.keys : entry.keys.filter((k) => k.kid === kid);
+  }
+
+  invalidate(clientName: string): void {
+    this.entries.delete(clientName);
+  }
+
+  private async entry(clientName: string): Promise<Entry> {
+    const now = this.clock();
+    const hit = this.entries.get(clientName);
+    if (hit && now - hit.at < CLIENT_CACHE_MS) return hit;
+    const record = await this.store.get(clientName);
+    const entry: Entry = { record, view: record ? await this.viewOf(record, now) : undefined, at: now };
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(clientName, entry);
+    return entry;
+  }
+
+  private async viewOf(record: ClientRecord, nowMs: number): Promise<ClientAuthView> {
+    const view: ClientAuthView = {
+      clientName: record.clientName,
+      policy: {
+        requiredClaims: record.requiredClaims ?? [],
+        ...(record.audience !== undefined ? { audience: record.audience } : {}),
+        ...(record.maxTokenLifetimeSeconds !== undefined ? { maxTokenLifetimeSeconds: record.maxTokenLifetimeSeconds } : {}),
+      },
+      hmacSecrets: await this.store.openSecrets(record, Math.floor(nowMs / 1000)),
+    };
+    if (record.scopes !== undefined) view.scopes = record.scopes;
+    if (record.revokedBefore !== undefined) view.revokedBefore = record.revokedBefore;
+    return view;
+  }
+}

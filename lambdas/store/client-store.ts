@@ -1,0 +1,116 @@
+/**
+ * Client profiles: settings, sealed secrets, registered keys, revocation cut-off.
+ * One item per client (`CLIENT#<name>` / `PROFILE`), versioned for optimistic updates.
+ */
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ClientSettings } from '../core/client-settings';
+import { ConflictError } from '../core/errors';
+import type { Keyring } from './keyring';
+import { guarded, isConditionFailure } from './store-errors';
+
+export interface SealedSecret {
+  sealed: string;
+  createdAt: string;
+  /** Epoch seconds after which a rotated-out secret stops working; absent for the current one. */
+  validUntil?: number;
+}
+
+export interface RegisteredKeys {
+  kind: 'jwks' | 'jwks_uri' | 'pem';
+  jwks?: unknown;
+  jwksUri?: string;
+  pem?: string;
+  updatedAt: string;
+}
+
+export interface ClientRecord extends ClientSettings {
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  secrets: SealedSecret[];
+  keys?: RegisteredKeys;
+  revokedBefore?: number;
+}
+
+export const clientKey = (clientName: string) => ({ pk: `CLIENT#${clientName}`, sk: 'PROFILE' });
+export const secretContext = (tableName: string, clientName: string) => ({ purpose: 'client-secret', table: tableName, clientName });
+
+/** 256 bits of randomness, URL-safe (contract, POST /admin/clients). */
+export function newClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export class ClientStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly keyring: Keyring,
+  ) {}
+
+  async create(settings: ClientSettings, now: Date): Promise<{ record: ClientRecord; clientSecret: string }> {
+    const clientSecret = newClientSecret();
+    const sealed = await this.keyring.seal(Buffer.from(clientSecret, 'utf8'), secretContext(this.tableName, settings.clientName));
+    const record: ClientRecord = {
+      ...settings,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      version: 1,
+      secrets: [{ sealed, createdAt: now.toISOString() }],
+    };
+    try {
+      await guarded('create client', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...clientKey(settings.clientName), type: 'client', ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError('A client with this clientName exists');
+      throw err;
+    }
+    return { record, clientSecret };
+  }
+
+  async get(clientName: string, consistent = false): Promise<ClientRecord | undefined> {
+    const out = await guarded('get client', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: clientKey(clientName), ConsistentRead: consistent })),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...record } = out.Item;
+    return record as ClientRecord;
+  }
+
+  /**
+   * Replaces the record if nobody changed it since `expectedVersion` (the caller re-reads
+   * and retries on conflict), so concurrent rotations never drop a secret.
+   */
+  async replace(record: ClientRecord, expectedVersion: number): Promise<boolean> {
+    try {
+      await guarded('update client', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...clientKey(record.clientName), type: 'client', ...record, version: expectedVersion + 1 },
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': expectedVersion },
+          }),
+        ),
+      );
+      record.version = expectedVersion + 1;
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The secrets that work at `nowSeconds`, opened. */
+  async openSecrets(record: ClientRecord, nowSeconds: number): Promise<Buffer[]> {
+    const live = record.secrets.filter((s) => s.validUntil === undefined || s.validUntil > nowSeconds);
+    return Promise.all(live.map((s) => this.keyring.open(s.sealed, secretContext(this.tableName, record.clientName))));
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The deployment's signing keys. A key is published in the JWKS from the moment it is
+ * written and signs only from `activatesAt`, so verifiers that cached the JWKS know it
+ * before they meet it; a rotated-out key stays published until `retiresAt`, after every
+ * token it signed has expired (docs/key-rotation.md).
+ */
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { generateSigningKey, signingKeyFromPkcs8, verificationKeyOf, type SigningKey } from '../core/signing-key';
+import type { DeploymentKeySet } from '../core/verify-token';
+import type { VerificationKey } from '../core/verification-key';
+import type { Keyring } from './keyring';
+import { guarded, isConditionFailure } from './store-errors';
+
+export interface SigningKeyItem {
+  kid: string;
+  sealed: string;
+  publicJwk: Record<string, unknown>;
+  createdAt: string;
+  /** Epoch seconds from which the key signs. */
+  activatesAt: number;
+  /** Epoch seconds after which it is no longer published nor accepted. */
+  retiresAt?: number;
+}
+
+const PK = 'SIGNING_KEYS';
+const keyContext = (tableName: string, kid: string) => ({ purpose: 'signing-key', table: tableName, kid });
+
+/** How long a key list read from the table is trusted; an unknown kid refreshes sooner (cool-down below). */
+const LIST_TTL_MS = 5 * 60_000;
+const UNKNOWN_KID_COOLDOWN_MS = 30_000;
+
+export class SigningKeyStore implements DeploymentKeySet {
+  private cached: { items: SigningKeyItem[]; at: number } | undefined;
+  private lastForcedRefresh = 0;
+  private readonly opened = new Map<string, SigningKey>();
+  private readonly verifiers = new Map<string, VerificationKey>();
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly keyring: Keyring,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async list(force = false): Promise<SigningKeyItem[]> {
+    const now = this.clock();
+    if (!force && this.cached && now - this.cached.at < LIST_TTL_MS) return this.cached.items;
+    const out = await guarded('list signing keys', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PK },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const items = (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as SigningKeyItem);
+    this.cached = { items, at: now };
+    return items;
+  }
+
+  /** Keys to publish at GET /.well-known/jwks.json: pending, current and not yet retired. */
+  async published(): Promise<SigningKeyItem[]> {
+    const nowS = Math.floor(this.clock() / 1000);
+    return (await this.list()).filter((k) => k.retiresAt === undefined || k.retiresAt > nowS);
+  }
+
+  /** DeploymentKeySet: a published key by kid; an unknown kid re-reads at most once per cool-down. */
+  async get(kid: string): Promise<VerificationKey | undefined> {
+    let hit = (await this.published()).find((k) => k.kid === kid);
+    const now = this.clock();
+    if (!hit && now - this.lastForcedRefresh >= UNKNOWN_KID_COOLDOWN_MS) {
+      this.lastForcedRefresh = now;
+      await this.list(true);
+      hit = (await this.published()).find((k) => k.kid === kid);
+    }
+    if (!hit) return undefined;
+    let vk = this.verifiers.get(kid);
+    if (!vk) {
+      // Verifying needs only the published half: the authorizer never opens a private key.
+      vk = verificationKeyOf({ kid, publicKey: createPublicKey({ key: hit.publicJwk as JsonWebKey, format: 'jwk' }) });
+      this.verifiers.set(kid, vk);
+    }
+    return vk;
+  }
+
+  /** The key to sign with now; the first call in a fresh deployment creates one. */
+  async current(): Promise<SigningKey> {
+    const nowS = Math.floor(this.clock() / 1000);
+    const pick = (items: SigningKeyItem[]) =>
+      items
+        .filter((k) => k.activatesAt <= nowS && (k.retiresAt === undefined || k.retiresAt > nowS))
+        .sort((a, b) => b.activatesAt - a.activatesAt)[0];
+    let item = pick(await this.list());
+    if (!item) item = pick(await this.list(true));
+    if (!item) {
+      await this.add(nowS, 'bootstrap');
+      item = pick(await this.list(true));
+    }
+    if (!item) throw new Error('no signing key could be created');
+    return this.open(item);
+  }
+
+  /**
+   * Writes a new key that signs from `activatesAt`. `slot` = 'bootstrap' makes concurrent
+   * first calls create exactly one key (the conditional write lets one win).
+   */
+  async add(activatesAt: number, slot?: 'bootstrap'): Promise<SigningKeyItem> {
+    const { key, privatePkcs8 } = generateSigningKey();
+    const item: SigningKeyItem = {
+      kid: key.kid,
+      sealed: await this.keyring.seal(privatePkcs8, keyContext(this.tableName, key.kid)),
+      publicJwk: key.publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
+      createdAt: new Date(this.clock()).toISOString(),
+      activatesAt,
+    };
+    const sk = slot === 'bootstrap' ? 'KEY#0000-bootstrap' : `KEY#${item.createdAt}#${key.kid}`;
+    try {
+      await guarded('add signing key', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: PK, sk, ...item },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    this.cached = undefined;
+    return item;
+  }
+
+  private async open(item: SigningKeyItem): Promise<SigningKey> {
+    let key = this.opened.get(item.kid);
+    if (!key) {
+      const pkcs8 = await this.keyring.open(item.sealed, keyContext(this.tableName, item.kid));
+      key = signingKeyFromPkcs8(item.kid, pkcs8);
+      this.opened.set(item.kid, key);
+    }
+    return key;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * One table per deployment (tenant × stage). Generic keys so every access pattern of the
+ * contract is a GetItem/Query on one partition; lib/ and the local store create the table
+ * from these names.
+ *
+ * | item               | pk                         | sk                     |
+ * |--------------------|----------------------------|------------------------|
+ * | client profile     | CLIENT#<name>              | PROFILE                |
+ * | API key lookup     | APIKEY#<sha256(key)>       | APIKEY                 |
+ * | signing key        | SIGNING_KEYS               | KEY#<created>#<kid>    |
+ * | deployment secret  | DEPLOYMENT                 | SECRET#<purpose>       |
+ * | revoked jti        | REVOKED#<jti>              | JTI                    |
+ * | authtoken failures | AUTHFAIL#<name>            | WINDOW                 |
+ * | launch token       | LAUNCH#<jti>               | TOKEN                  |
+ * | workout session    | SESSION#<id>               | CONTENT                |
+ * | user event         | EVENTS#<client>#<sub>      | <iso time>#<id>        |
+ * | usage counter      | USAGE#<client>             | <period start>         |
+ * | auth failure log   | AUTHLOG#<client>           | <iso time>#<id>        |
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+/** Epoch seconds; DynamoDB TTL deletes late, so every read also filters on it. */
+export const TTL_ATTRIBUTE = 'expiresAt';

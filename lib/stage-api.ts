@@ -1,0 +1,131 @@
+/**
+ * The REST API of one deployment, generated from ROUTES and GATEWAY_RESPONSES (the same
+ * tables the local gateway interprets), so the two cannot drift route by route.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROUTES, type FunctionName, type RouteSpec } from '../lambdas/gateway/routes';
+import { AUTHORIZER_IDENTITY_HEADER, type StageName } from '../lambdas/gateway/settings';
+import { mappedGatewayResponses } from './gateway-response-mapping';
+
+export interface StageApiProps {
+  readonly tenant: string;
+  readonly stage: StageName;
+  readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
+  readonly authorizerCacheTtlSeconds: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /** Stage-wide method throttle; undefined leaves the account/region default. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly routes?: readonly RouteSpec[];
+}
+
+/**
+ * One JSON object per request. `$context.authorizer.*` and `$context.identity.apiKeyId` are
+ * there because API Gateway has no per-client metric: usage per client comes from these lines
+ * or from GetUsage (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html).
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTimeEpoch',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  method: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  responseType: '$context.error.responseType',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integration.latency',
+  authorizerLatency: '$context.authorizer.integrationLatency',
+  clientName: '$context.authorizer.clientName',
+  authError: '$context.authorizer.error',
+  apiKeyId: '$context.identity.apiKeyId',
+  caller: '$context.identity.userArn',
+};
+
+export class StageApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly authorizer: apigw.RequestAuthorizer;
+
+  constructor(scope: Construct, id: string, props: StageApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `workoutkit-${props.tenant}-${props.stage}`,
+      description: `WorkoutKit Gateway, tenant ${props.tenant}, stage ${props.stage}`,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // Access logs need the account's API Gateway CloudWatch role, a per-region setting that
+      // must exist once ("only one AWS::ApiGateway::Account per region per account"), so the
+      // per-tenant stacks leave it to a one-time setup (docs/deploy.md).
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-account.html
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: props.stage,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        // Execution logs with data tracing would log /authtoken bodies, i.e. client secrets.
+        dataTraceEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        ...(props.throttle && {
+          throttlingRateLimit: props.throttle.rateLimit,
+          throttlingBurstLimit: props.throttle.burstLimit,
+        }),
+      },
+    });
+
+    // One authorizer for every `jwt` method. Its cached policy is reused across methods, so
+    // the authorizer allows the whole stage and handlers enforce per-route rules (AWS-NOTES #2).
+    // With caching on, a request without the identity source gets 401 before the authorizer runs:
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
+    this.authorizer = new apigw.RequestAuthorizer(this, 'JwtAuthorizer', {
+      handler: props.functions.authorizer,
+      identitySources: [apigw.IdentitySource.header(AUTHORIZER_IDENTITY_HEADER)],
+      resultsCacheTtl: Duration.seconds(props.authorizerCacheTtlSeconds),
+    });
+
+    const integrations = new Map<FunctionName, apigw.LambdaIntegration>();
+    for (const route of props.routes ?? ROUTES) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        // allowTestInvoke: false halves the Lambda permissions; console test-invoke is not used.
+        integration = new apigw.LambdaIntegration(props.functions[route.function], { proxy: true, allowTestInvoke: false });
+        integrations.set(route.function, integration);
+      }
+      this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        operationName: route.operation,
+        ...this.methodAuth(route),
+      });
+    }
+
+    for (const r of mappedGatewayResponses()) {
+      this.api.addGatewayResponse(`GatewayResponse${r.type}`, {
+        type: apigw.ResponseType.of(r.type),
+        statusCode: r.statusCode,
+        responseHeaders: r.responseHeaders,
+        templates: r.templates,
+      });
+    }
+  }
+
+  private methodAuth(route: RouteSpec): apigw.MethodOptions {
+    switch (route.auth) {
+      case 'jwt':
+        return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizer };
+      case 'operator':
+        // SigV4: only the platform team's IAM principals reach the operator API.
+        return { authorizationType: apigw.AuthorizationType.IAM };
+      case 'none':
+        return { authorizationType: apigw.AuthorizationType.NONE };
+    }
+  }
+}

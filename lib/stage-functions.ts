@@ -1,0 +1,113 @@
+/**
+ * One NodejsFunction per entry of FUNCTIONS (lambdas/gateway/routes.ts), with the
+ * environment of lambdas/runtime/env.ts and only the table and key rights each needs.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
+import type { StageName } from '../lambdas/gateway/settings';
+import type { RuntimeEnv } from '../lambdas/runtime/env';
+
+/** What a function may do with the deployment's table and envelope key. */
+export interface FunctionAccess {
+  readonly table: 'read' | 'readWrite';
+  readonly kms: readonly ('kms:Decrypt' | 'kms:GenerateDataKey' | 'kms:Encrypt')[];
+}
+
+/**
+ * The authorizer only reads (clients, keys, revocations) and opens sealed client secrets;
+ * it never seals anything. The keyring (lambdas/store/keyring.ts) wraps data keys with
+ * GenerateDataKey and unwraps with Decrypt, so kms:Encrypt is granted to nobody.
+ */
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
+  authorizer: { table: 'read', kms: ['kms:Decrypt'] },
+  authtoken: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+  api: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+  admin: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+  public: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+};
+
+export interface StageFunctionsProps {
+  readonly tenant: string;
+  readonly stage: StageName;
+  readonly table: dynamodb.ITable;
+  readonly key: kms.IKey;
+  readonly authorizerCacheTtlSeconds: number;
+  /** Directory holding the entries named in FUNCTIONS and package-lock.json. */
+  readonly projectRoot: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /** Merged over the default bundling options (tests use it; deployments should not need it). */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+export const POWERTOOLS_SERVICE_NAME = 'workoutkit-gateway';
+
+export function runtimeEnvironment(props: StageFunctionsProps): Record<string, string> {
+  const env: Required<Pick<RuntimeEnv, 'TENANT' | 'STAGE' | 'TABLE_NAME' | 'KEYRING' | 'KMS_KEY_ID' | 'AUTHORIZER_CACHE_TTL'>> = {
+    TENANT: props.tenant,
+    STAGE: props.stage,
+    TABLE_NAME: props.table.tableName,
+    KEYRING: 'kms',
+    // KMS accepts a key ARN wherever it takes a KeyId; the ARN is unambiguous across regions.
+    KMS_KEY_ID: props.key.keyArn,
+    AUTHORIZER_CACHE_TTL: String(props.authorizerCacheTtlSeconds),
+  };
+  return { ...env, POWERTOOLS_SERVICE_NAME, NODE_OPTIONS: '--enable-source-maps' };
+}
+
+export class StageFunctions extends Construct {
+  readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: StageFunctionsProps) {
+    super(scope, id);
+    const environment = runtimeEnvironment(props);
+    const made = {} as Record<FunctionName, nodejs.NodejsFunction>;
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const spec = FUNCTIONS[name];
+      // An explicit log group (instead of the implicit /aws/lambda/<name>) so retention and
+      // removal are owned by the stack, without the LogRetention custom resource.
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      });
+      const fn = new nodejs.NodejsFunction(this, name, {
+        entry: path.join(props.projectRoot, spec.entry),
+        handler: 'handler',
+        depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+        projectRoot: props.projectRoot,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memorySize,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        description: `${props.tenant}/${props.stage}: ${spec.description}`,
+        environment,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        bundling: {
+          // Local esbuild only: CI and laptops have no Docker, and the output is the same.
+          forceDockerBundling: false,
+          minify: true,
+          sourceMap: true,
+          format: nodejs.OutputFormat.CJS,
+          target: 'node22',
+          // Bundle the AWS SDK too: the runtime's copy changes under us, the lockfile's is tested.
+          externalModules: [],
+          ...props.bundling,
+        },
+      });
+      const access = FUNCTION_ACCESS[name];
+      if (access.table === 'readWrite') props.table.grantReadWriteData(fn);
+      else props.table.grantReadData(fn);
+      props.key.grant(fn, ...access.kms);
+      made[name] = fn;
+    }
+    this.functions = made;
+  }
+}

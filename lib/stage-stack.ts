@@ -1,0 +1,59 @@
+/**
+ * `<Tenant>-<stage>`: one WorkoutKitStage plus the outputs operators and integrators need.
+ */
+import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import type { StageName } from '../lambdas/gateway/settings';
+import type { TenantConfig } from './tenant-config';
+import { WorkoutKitStage } from './workoutkit-stage';
+
+export interface StageStackProps extends StackProps {
+  /** A validated tenant (lib/tenant-config.ts). */
+  readonly tenant: TenantConfig;
+  readonly stage: StageName;
+  /**
+   * Overrides merged over the default esbuild options.
+   * @default - minified CJS with source maps, bundled by local esbuild
+   */
+  readonly bundling?: nodejs.BundlingOptions;
+  /**
+   * Directory that holds the handler entries and package-lock.json.
+   * @default the repository root
+   */
+  readonly projectRoot?: string;
+}
+
+export class StageStack extends Stack {
+  readonly deployment: WorkoutKitStage;
+
+  constructor(scope: Construct, id: string, props: StageStackProps) {
+    super(scope, id, {
+      description: `WorkoutKit Gateway: tenant ${props.tenant.name}, stage ${props.stage}`,
+      ...props,
+    });
+    const { tenant, stage } = props;
+    const quota = tenant.stages[stage].quota;
+
+    this.deployment = new WorkoutKitStage(this, 'Stage', {
+      tenant: tenant.name,
+      stage,
+      authorizerCacheTtl: Duration.seconds(tenant.authorizerCacheTtlSeconds),
+      throttle: { rateLimit: quota.rateLimit, burstLimit: quota.burstLimit },
+      ...(props.bundling && { bundling: props.bundling }),
+      ...(props.projectRoot && { projectRoot: props.projectRoot }),
+    });
+
+    // Tags make cost and ownership visible per tenant in Cost Explorer and the console.
+    Tags.of(this).add('workoutkit:tenant', tenant.name);
+    Tags.of(this).add('workoutkit:stage', stage);
+    Tags.of(this).add('workoutkit:contact', tenant.contact);
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Stage base URL (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/)',
+      value: this.deployment.url,
+    });
+    new CfnOutput(this, 'TableName', { value: this.deployment.table.tableName });
+    new CfnOutput(this, 'SecretsKeyId', { value: this.deployment.secretsKey.keyId });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The checked-in tenant list (tenants.json): adding a tenant is a change here plus
+ * `cdk deploy`. Validation is strict (unknown keys are errors) because a typo in a quota
+ * or a TTL would otherwise deploy silently with a default.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { clampCacheTtl, STAGES, type StageName } from '../lambdas/gateway/settings';
+
+export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
+
+export interface StageQuota {
+  /** Requests per period for the stage as a whole. */
+  readonly limit: number;
+  readonly period: QuotaPeriod;
+  /** Steady-state requests per second (API Gateway stage throttle). */
+  readonly rateLimit: number;
+  /** Token-bucket burst size (API Gateway stage throttle). */
+  readonly burstLimit: number;
+}
+
+export interface TenantStageConfig {
+  readonly quota: StageQuota;
+}
+
+export interface TenantConfig {
+  /** Lower-case id, `[a-z0-9-]`, starting with a letter (it prefixes CloudFormation stack names). */
+  readonly name: string;
+  readonly contact: string;
+  readonly alarmEmails: readonly string[];
+  /** Authorizer result cache TTL, already clamped by `clampCacheTtl` (default 60 s, at most 300 s). */
+  readonly authorizerCacheTtlSeconds: number;
+  readonly stages: Readonly<Record<StageName, TenantStageConfig>>;
+}
+
+export class TenantConfigError extends Error {
+  override readonly name = 'TenantConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`invalid tenant config ${source}:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Stack names must start with a letter and hold only [A-Za-z0-9-], so the tenant id does too. */
+const TENANT_NAME = /^[a-z][a-z0-9-]{1,31}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PERIODS: readonly string[] = ['DAY', 'WEEK', 'MONTH'];
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+
+/** Collects every problem (with a JSON-path-like location) instead of stopping at the first. */
+class Checker {
+  readonly problems: string[] = [];
+  fail(at: string, msg: string): void {
+    this.problems.push(`${at}: ${msg}`);
+  }
+  keys(at: string, o: Obj, allowed: readonly string[]): void {
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.fail(`${at}.${k}`, 'unknown key');
+  }
+  email(at: string, v: unknown): string {
+    if (typeof v !== 'string' || !EMAIL.test(v)) this.fail(at, 'must be an e-mail address');
+    return String(v);
+  }
+}
+
+function parseQuota(c: Checker, at: string, v: unknown): StageQuota {
+  if (!isObj(v)) {
+    c.fail(at, 'must be an object {limit, period, rateLimit, burstLimit}');
+    return { limit: 0, period: 'DAY', rateLimit: 0, burstLimit: 0 };
+  }
+  c.keys(at, v, ['limit', 'period', 'rateLimit', 'burstLimit']);
+  if (!isPositiveInt(v.limit)) c.fail(`${at}.limit`, 'must be a positive integer');
+  if (typeof v.period !== 'string' || !PERIODS.includes(v.period)) c.fail(`${at}.period`, `must be one of ${PERIODS.join(', ')}`);
+  if (typeof v.rateLimit !== 'number' || !(v.rateLimit > 0)) c.fail(`${at}.rateLimit`, 'must be a positive number');
+  if (!isPositiveInt(v.burstLimit)) c.fail(`${at}.burstLimit`, 'must be a positive integer');
+  return { limit: v.limit as number, period: v.period as QuotaPeriod, rateLimit: v.rateLimit as number, burstLimit: v.burstLimit as number };
+}
+
+function parseStages(c: Checker, at: string, v: unknown): Record<StageName, TenantStageConfig> {
+  const out = {} as Record<StageName, TenantStageConfig>;
+  if (!isObj(v)) {
+    c.fail(at, `must be an object with ${STAGES.join(' and ')}`);
+    return out;
+  }
+  c.keys(at, v, STAGES);
+  for (const stage of STAGES) {
+    const s = v[stage];
+    if (!isObj(s)) {
+      c.fail(`${at}.${stage}`, 'is required (every tenant gets both stages)');
+      continue;
+    }
+    c.keys(`${at}.${stage}`, s, ['quota']);
+    out[stage] = { quota: parseQuota(c, `${at}.${stage}.quota`, s.quota) };
+  }
+  return out;
+}
+
+function parseTenant(c: Checker, at: string, v: unknown): TenantConfig | undefined {
+  if (!isObj(v)) {
+    c.fail(at, 'must be an object');
+    return undefined;
+  }
+  c.keys(at, v, ['name', 'contact', 'alarmEmails', 'authorizerCacheTtlSeconds', 'stages']);
+  if (typeof v.name !== 'string' || !TENANT_NAME.test(v.name)) {
+    c.fail(`${at}.name`, 'must be 2-32 of [a-z0-9-], starting with a letter');
+  }
+  const contact = c.email(`${at}.contact`, v.contact);
+  const alarmEmails: string[] = [];
+  if (!Array.isArray(v.alarmEmails)) c.fail(`${at}.alarmEmails`, 'must be an array of e-mail addresses');
+  else v.alarmEmails.forEach((e, i) => alarmEmails.push(c.email(`${at}.alarmEmails[${i}]`, e)));
+  let ttl = 0;
+  const rawTtl = v.authorizerCacheTtlSeconds;
+  if (rawTtl !== undefined && typeof rawTtl !== 'number') c.fail(`${at}.authorizerCacheTtlSeconds`, 'must be a number');
+  else {
+    try {
+      ttl = clampCacheTtl(rawTtl);
+    } catch (err) {
+      c.fail(`${at}.authorizerCacheTtlSeconds`, (err as Error).message);
+    }
+  }
+  const stages = parseStages(c, `${at}.stages`, v.stages);
+  return { name: String(v.name), contact, alarmEmails, authorizerCacheTtlSeconds: ttl, stages };
+}
+
+/** Validates already-parsed JSON; throws one TenantConfigError listing every problem. */
+export function parseTenants(raw: unknown, source = 'tenants.json'): TenantConfig[] {
+  const c = new Checker();
+  if (!Array.isArray(raw) || raw.length === 0) throw new TenantConfigError(source, ['must be a non-empty array of tenants']);
+  const tenants = raw.map((t, i) => parseTenant(c, `[${i}]`, t));
+  const seen = new Set<string>();
+  tenants.forEach((t, i) => {
+    if (t === undefined) return;
+    if (seen.has(t.name)) c.fail(`[${i}].name`, `duplicate tenant "${t.name}"`);
+    seen.add(t.name);
+  });
+  if (c.problems.length > 0) throw new TenantConfigError(source, c.problems);
+  return tenants as TenantConfig[];
+}
+
+/** The checked-in file at the repository root. */
+export const DEFAULT_TENANTS_FILE = path.resolve(__dirname, '..', 'tenants.json');
+
+export function loadTenants(file: string = DEFAULT_TENANTS_FILE): TenantConfig[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TenantConfigError(file, [`cannot read or parse JSON: ${(err as Error).message}`]);
+  }
+  return parseTenants(raw, file);
+}
+
+/** `acme` + `sandbox` → `Acme-sandbox` (the name operators pass to `cdk deploy`). */
+export function stackNameFor(tenant: string, stage: StageName): string {
+  return `${tenant.charAt(0).toUpperCase()}${tenant.slice(1)}-${stage}`;
+}

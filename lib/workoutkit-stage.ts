@@ -1,0 +1,119 @@
+/**
+ * One deployment: tenant × stage. Everything is owned by this construct and nothing has a
+ * fixed physical name, so any number of tenants and stages can share an account.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../lambdas/gateway/routes';
+import { clampCacheTtl, type StageName } from '../lambdas/gateway/settings';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
+import { StageApi } from './stage-api';
+import { StageFunctions } from './stage-functions';
+
+export interface WorkoutKitStageProps {
+  /** Tenant id (`[a-z0-9-]`); set as TENANT on every function. */
+  readonly tenant: string;
+  /** `sandbox` or `prod`; also the API Gateway stage name, so the URL ends in `/{stage}`. */
+  readonly stage: StageName;
+  /**
+   * Authorizer result cache TTL: the bound on how late a revocation takes effect.
+   * Validated with `clampCacheTtl` (0 to 300 s).
+   * @default 60 seconds
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /**
+   * Stage-wide throttle (requests per second and burst).
+   * @default - the account's regional API Gateway limits
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * What happens to the table, key and log groups when the stack is deleted.
+   * @default RemovalPolicy.RETAIN for prod, RemovalPolicy.DESTROY for sandbox
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Retention of function and access logs.
+   * @default RetentionDays.ONE_YEAR for prod, RetentionDays.ONE_MONTH for sandbox
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Directory that holds the handler entries named in FUNCTIONS and package-lock.json.
+   * @default the repository root
+   */
+  readonly projectRoot?: string;
+  /**
+   * Overrides merged over the default esbuild options.
+   * @default - minified CJS with source maps, bundled by local esbuild
+   */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+export class WorkoutKitStage extends Construct {
+  readonly table: dynamodb.Table;
+  /** Wraps the data keys that seal client secrets, signing keys and API keys. */
+  readonly secretsKey: kms.Key;
+  readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
+  readonly api: StageApi;
+
+  constructor(scope: Construct, id: string, props: WorkoutKitStageProps) {
+    super(scope, id);
+    const prod = props.stage === 'prod';
+    const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    const logRetention = props.logRetention ?? (prod ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH);
+    const ttlSeconds = clampCacheTtl(props.authorizerCacheTtl?.toSeconds());
+
+    this.secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `WorkoutKit ${props.tenant}/${props.stage}: envelope key for client secrets`,
+      enableKeyRotation: true,
+      removalPolicy,
+      // A deleted key makes every sealed secret unreadable; KMS keeps it recoverable this long.
+      pendingWindow: Duration.days(prod ? 30 : 7),
+    });
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // AWS-managed key: secrets are already sealed by SecretsKey, and sharing that key with
+      // the table would hand every reader kms:Decrypt on it.
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // DynamoDB deletes expired items late (up to days); readers filter on it too.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      deletionProtection: prod,
+      removalPolicy,
+    });
+
+    this.functions = new StageFunctions(this, 'Functions', {
+      tenant: props.tenant,
+      stage: props.stage,
+      table: this.table,
+      key: this.secretsKey,
+      authorizerCacheTtlSeconds: ttlSeconds,
+      projectRoot: props.projectRoot ?? path.resolve(__dirname, '..'),
+      logRetention,
+      removalPolicy,
+      ...(props.bundling && { bundling: props.bundling }),
+    }).functions;
+
+    this.api = new StageApi(this, 'Gateway', {
+      tenant: props.tenant,
+      stage: props.stage,
+      functions: this.functions,
+      authorizerCacheTtlSeconds: ttlSeconds,
+      logRetention,
+      removalPolicy,
+      ...(props.throttle && { throttle: props.throttle }),
+    });
+  }
+
+  /** `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/` */
+  get url(): string {
+    return this.api.api.url;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The local gateway: one tenant's two stages, each its own "REST API" with its own table,
+ * keys, authorizer cache and handler instances, behind one node:http server.
+ */
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ROUTES, type RouteSpec } from '../lambdas/gateway/routes';
+import { clampCacheTtl, STAGES, type StageName } from '../lambdas/gateway/settings';
+import type { RuntimeEnv } from '../lambdas/runtime/env';
+import { AuthorizerCache, type Clock } from './authorizer-cache';
+import { startEmbeddedStore } from './embedded-store';
+import { type GatewayHooks, type PipelineDeps } from './request-pipeline';
+import { ensureKeyringFile, loadOrCreateAdminKey } from './secret-files';
+import { createGatewayServer } from './server';
+import { createStageRuntime, type FunctionOverrides, loadFunctionModules } from './stage-runtime';
+
+export interface LocalGatewayOptions {
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Where dynalite's files, keyring keys and operator keys live. */
+  readonly dataDir: string;
+  /** @default 'local' */
+  readonly tenant?: string;
+  /** DynamoDB Local / AWS endpoint; dynalite under dataDir when absent. */
+  readonly dynamoEndpoint?: string;
+  /** Table names are `<prefix>-<tenant>-<stage>`. @default 'workoutkit' */
+  readonly tablePrefix?: string;
+  /** @default 60 (the contract's default; 0 turns the cache off, at most 300) */
+  readonly authorizerCacheTtlSeconds?: number;
+  /** Operator keys; generated once and kept under dataDir when absent. */
+  readonly adminKeys?: Partial<Record<StageName, string>>;
+  /** Clock of the authorizer cache. @default Date.now */
+  readonly clock?: Clock;
+  /** No access log lines. */
+  readonly quiet?: boolean;
+  /** Diagnostics (handler failures, missing modules). @default console.error */
+  readonly log?: (line: string) => void;
+  /** Test seam: replace function modules (a path relative to rootDir, or a module object). */
+  readonly functions?: FunctionOverrides;
+  /** Test seam: another route table. @default ROUTES */
+  readonly routes?: readonly RouteSpec[];
+  readonly hooks?: GatewayHooks;
+  /** Where FUNCTIONS entry paths are resolved. @default the project root */
+  readonly rootDir?: string;
+}
+
+export interface LocalGatewayStage {
+  readonly baseUrl: string;
+  readonly adminKey: string;
+  readonly env: RuntimeEnv;
+  readonly apiId: string;
+  readonly authorizerCache: AuthorizerCache;
+}
+
+export interface LocalGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly stages: Readonly<Record<StageName, LocalGatewayStage>>;
+  readonly store: { readonly endpoint: string; readonly kind: 'dynalite' | 'external' };
+  close(): Promise<void>;
+}
+
+const TENANT_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const tenant = options.tenant ?? 'local';
+  if (!TENANT_PATTERN.test(tenant)) throw new Error('tenant must be 1-32 of [a-z0-9-]');
+  const ttl = clampCacheTtl(options.authorizerCacheTtlSeconds);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const dataDir = path.resolve(options.dataDir);
+  const rootDir = options.rootDir ?? path.resolve(__dirname, '..');
+
+  const functions = await loadFunctionModules(rootDir, options.functions);
+  for (const fn of functions.missing) log(`warning: no module for function "${fn}" yet; its routes answer 503`);
+
+  const store = await startEmbeddedStore({
+    dataDir,
+    tenant,
+    stages: STAGES,
+    ...(options.dynamoEndpoint ? { endpoint: options.dynamoEndpoint } : {}),
+    ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
+    log,
+  });
+
+  try {
+    const deps = new Map<StageName, PipelineDeps>();
+    const partial: Partial<Record<StageName, Omit<LocalGatewayStage, 'baseUrl'>>> = {};
+    for (const stage of STAGES) {
+      const stageDir = path.join(dataDir, stage);
+      const env: RuntimeEnv = {
+        TENANT: tenant,
+        STAGE: stage,
+        TABLE_NAME: store.tableNames[stage],
+        KEYRING: 'local',
+        LOCAL_KEY_FILE: ensureKeyringFile(stageDir),
+        DYNAMODB_ENDPOINT: store.endpoint,
+        AUTHORIZER_CACHE_TTL: String(ttl),
+        LOCAL_MODE: '1',
+      };
+      const adminKey = options.adminKeys?.[stage] || loadOrCreateAdminKey(stageDir);
+      const runtime = createStageRuntime({ stage, env, adminKey, functions });
+      const cache = new AuthorizerCache(ttl, options.clock ?? Date.now);
+      deps.set(stage, { runtime, cache, routes: options.routes ?? ROUTES, hooks: options.hooks ?? {}, log });
+      partial[stage] = { adminKey, env, apiId: runtime.apiId, authorizerCache: cache };
+    }
+
+    const server = createGatewayServer({
+      stages: deps,
+      log,
+      ...(options.quiet ? {} : { accessLog: (line: string) => console.log(line) }),
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const stages = {} as Record<StageName, LocalGatewayStage>;
+    for (const stage of STAGES) stages[stage] = { ...(partial[stage] as Omit<LocalGatewayStage, 'baseUrl'>), baseUrl: `${url}/${stage}` };
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Idle keep-alive sockets would hold close() open; in-flight requests get a moment.
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 2000).unref();
+        });
+        await store.close();
+      })());
+    return { url, port, stages, store: { endpoint: store.endpoint, kind: store.kind }, close };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * HTTP plumbing for the local gateway: node:http with API Gateway's URL shape
+ * (`/{stage}/{path}`), the header and body limits, request ids and the access log line.
+ * The request flow itself is in request-pipeline.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STAGES, type StageName, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../lambdas/gateway/settings';
+import { type GatewayAnswer, jsonErrorAnswer, templateAnswer } from './answers';
+import { handleStageRequest, type PipelineDeps } from './request-pipeline';
+
+/** Past this many body bytes we stop draining and close the connection instead. */
+const DRAIN_CAP_BYTES = 1024 * 1024;
+
+export interface GatewayServerOptions {
+  readonly stages: ReadonlyMap<StageName, PipelineDeps>;
+  /** Access log (one line per request); never given headers, tokens or bodies. */
+  readonly accessLog?: (line: string) => void;
+  /** Diagnostics (handler failures). */
+  readonly log: (line: string) => void;
+}
+
+export function createGatewayServer(options: GatewayServerOptions): http.Server {
+  // Node answers 431 itself once the header block passes maxHeaderSize (contract: 431 locally).
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    handle(options, req, res).catch((err: unknown) => {
+      options.log(`gateway error: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  server.on('clientError', onClientError);
+  return server;
+}
+
+async function handle(options: GatewayServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const started = Date.now();
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  const query = q === -1 ? '' : rawUrl.slice(q + 1);
+  const method = req.method ?? 'GET';
+
+  const stageName = pathname.split('/')[1] ?? '';
+  const deps = (STAGES as readonly string[]).includes(stageName) ? options.stages.get(stageName as StageName) : undefined;
+  const body = new BodyConsumer(req);
+  let answer: GatewayAnswer;
+  if (!deps) {
+    answer = templateAnswer('MISSING_AUTHENTICATION_TOKEN');
+  } else {
+    const path = pathname.slice(stageName.length + 1) || '/';
+    try {
+      answer = await handleStageRequest(
+        deps,
+        {
+          requestId,
+          requestTimeEpoch: started,
+          stage: stageName as StageName,
+          apiId: deps.runtime.apiId,
+          method,
+          path,
+          query,
+          rawHeaders: req.rawHeaders,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          domainName: req.headers.host ?? '127.0.0.1',
+        },
+        () => body.read(MAX_BODY_BYTES),
+      );
+    } catch (err) {
+      options.log(`pipeline error: ${err instanceof Error ? err.message : String(err)}`);
+      answer = templateAnswer('DEFAULT_5XX');
+    }
+  }
+  // A body nobody read still has to leave the socket before the answer, or the client may
+  // see a reset instead of it; a huge one is not worth reading, so that connection closes.
+  const drained = await body.drain();
+  write(res, answer, requestId, !drained);
+  options.accessLog?.(
+    `${new Date(started).toISOString()} ${requestId} ${method} ${pathname} ${answer.status} ${Date.now() - started}ms`,
+  );
+}
+
+const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
+
+function write(res: ServerResponse, answer: GatewayAnswer, requestId: string, close: boolean): void {
+  res.statusCode = answer.status;
+  let hasRequestId = false;
+  for (const [name, value] of Object.entries(answer.headers)) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower)) continue;
+    if (lower === 'x-request-id') hasRequestId = true;
+    res.setHeader(name, typeof value === 'string' ? value : [...value]);
+  }
+  if (!hasRequestId) res.setHeader('X-Request-Id', requestId);
+  res.setHeader('Content-Length', answer.body.length);
+  if (close) res.setHeader('Connection', 'close');
+  res.end(answer.body);
+}
+
+/** Reads a request body once, keeping at most `limit` bytes. */
+class BodyConsumer {
+  private result: Promise<{ body: Buffer | undefined; complete: boolean }> | undefined;
+
+  constructor(private readonly req: IncomingMessage) {}
+
+  /** The body, or `ok: false` when it is over the limit (what is over is discarded). */
+  async read(limit: number): Promise<{ ok: true; body: Buffer } | { ok: false }> {
+    this.result ??= consume(this.req, limit);
+    const { body } = await this.result;
+    return body ? { ok: true, body } : { ok: false };
+  }
+
+  /** Reads (and drops) whatever was not read; false if the connection must close. */
+  async drain(): Promise<boolean> {
+    this.result ??= consume(this.req, 0);
+    return (await this.result).complete;
+  }
+}
+
+function consume(req: IncomingMessage, limit: number): Promise<{ body: Buffer | undefined; complete: boolean }> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (req.complete || (Number.isFinite(declared) && declared === 0)) {
+      req.resume();
+      resolve({ body: Buffer.alloc(0), complete: true });
+      return;
+    }
+    if (Number.isFinite(declared) && declared > DRAIN_CAP_BYTES) {
+      resolve({ body: declared > limit ? undefined : Buffer.alloc(0), complete: false });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const finish = (complete: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
+      resolve({ body: total > limit ? undefined : Buffer.concat(chunks), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+      if (total > DRAIN_CAP_BYTES) {
+        req.pause();
+        finish(false);
+      }
+    };
+    const onEnd = () => finish(true);
+    const onAbort = () => finish(false);
+    req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
+  });
+}
+
+/**
+ * Errors before a request exists (header block over maxHeaderSize, malformed HTTP):
+ * answer like Node's default handler, but in the contract's JSON error shape.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const written = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
+  if (err.code === 'ECONNRESET' || !socket.writable || written > 0) {
+    socket.destroy();
+    return;
+  }
+  const answer = tooLarge
+    ? jsonErrorAnswer(431, 'invalid_request', `request headers over ${MAX_HEADER_BYTES / 1024} KiB`)
+    : timeout
+      ? jsonErrorAnswer(408, 'invalid_request', 'request timeout')
+      : jsonErrorAnswer(400, 'invalid_request', 'malformed HTTP request');
+  const reason = tooLarge ? 'Request Header Fields Too Large' : timeout ? 'Request Timeout' : 'Bad Request';
+  const head =
+    `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\n` +
+    `X-Request-Id: ${randomUUID()}\r\nContent-Length: ${answer.body.length}\r\nConnection: close\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), answer.body]));
+  // The client may still be sending; give it a moment to read the answer, then let go.
+  setTimeout(() => socket.destroy(), 1000).unref();
+}

@@ -1,0 +1,196 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../lambdas/gateway/gateway-responses';
+import { FUNCTIONS, ROUTES } from '../../lambdas/gateway/routes';
+import { STAGES } from '../../lambdas/gateway/settings';
+import { ACCESS_LOG_FIELDS } from '../../lib/stage-api';
+import type { StageStack } from '../../lib/stage-stack';
+import { loadTenants, parseTenants } from '../../lib/tenant-config';
+import {
+  actionsOfRole,
+  functionIdByDescription,
+  methodsByRoute,
+  onlyResource,
+  resources,
+  synthTenants,
+} from './template-helpers';
+
+const tenants = loadTenants();
+let stacks: StageStack[];
+const templates = new Map<string, Template>();
+
+beforeAll(() => {
+  stacks = synthTenants(tenants);
+  for (const s of stacks) templates.set(s.stackName, Template.fromStack(s));
+});
+
+const templateOf = (name: string): Template => {
+  const t = templates.get(name);
+  if (!t) throw new Error(`no stack ${name}`);
+  return t;
+};
+
+test('makes a sandbox and a prod stack for every tenant in tenants.json', () => {
+  expect(stacks.map((s) => s.stackName).sort()).toEqual(['Acme-prod', 'Acme-sandbox', 'Globex-prod', 'Globex-sandbox']);
+});
+
+describe.each(STAGES)('Acme-%s', (stage) => {
+  const name = `Acme-${stage}`;
+  const prod = stage === 'prod';
+
+  test('names the API Gateway stage after the stage, with tracing, metrics and JSON access logs', () => {
+    const t = templateOf(name);
+    const [, s] = onlyResource(t, 'AWS::ApiGateway::Stage');
+    expect(s.Properties).toMatchObject({ StageName: stage, TracingEnabled: true });
+    expect(s.Properties?.MethodSettings).toEqual([expect.objectContaining({ MetricsEnabled: true, DataTraceEnabled: false })]);
+    const format = JSON.parse(String((s.Properties?.AccessLogSetting as { Format: string }).Format)) as Record<string, string>;
+    expect(format).toEqual(ACCESS_LOG_FIELDS);
+    for (const v of ['$context.requestId', '$context.identity.sourceIp', '$context.httpMethod', '$context.resourcePath',
+      '$context.status', '$context.responseLatency', '$context.authorizer.clientName', '$context.authorizer.error',
+      '$context.identity.apiKeyId']) {
+      expect(Object.values(format)).toContain(v);
+    }
+  });
+
+  test('wires every jwt route to the one REQUEST authorizer, operator routes to IAM, public routes to none', () => {
+    const t = templateOf(name);
+    const [authorizerId] = onlyResource(t, 'AWS::ApiGateway::Authorizer');
+    const methods = methodsByRoute(t);
+    expect(methods.size).toBe(ROUTES.length);
+    for (const route of ROUTES) {
+      const m = methods.get(`${route.method} ${route.path}`);
+      expect(m).toBeDefined();
+      const expected = { jwt: 'CUSTOM', operator: 'AWS_IAM', none: 'NONE' }[route.auth];
+      expect({ route: route.path, auth: m?.AuthorizationType }).toEqual({ route: route.path, auth: expected });
+      if (route.auth === 'jwt') expect(m?.AuthorizerId).toEqual({ Ref: authorizerId });
+      else expect(m?.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  test("proxies each route to the function FUNCTIONS names for it", () => {
+    const t = templateOf(name);
+    const methods = methodsByRoute(t);
+    for (const route of ROUTES) {
+      const fnId = functionIdByDescription(t, FUNCTIONS[route.function].description);
+      const integration = methods.get(`${route.method} ${route.path}`)?.Integration as { Type: string; Uri: unknown };
+      expect(integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(integration.Uri)).toContain(`"${fnId}"`);
+    }
+  });
+
+  test('keys the authorizer cache on the Authorization header with the tenant TTL', () => {
+    templateOf(name).hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 60,
+    });
+  });
+
+  test('creates a pk/sk table, on demand, encrypted, with PITR and the expiresAt TTL attribute', () => {
+    templateOf(name).hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: Match.absent(),
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  test(prod ? 'retains the table and key when the stack is deleted' : 'destroys the table and key with the stack', () => {
+    const policy = prod ? 'Retain' : 'Delete';
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key']) {
+      const [, r] = onlyResource(templateOf(name), type);
+      expect({ type, DeletionPolicy: r.DeletionPolicy, UpdateReplacePolicy: r.UpdateReplacePolicy })
+        .toEqual({ type, DeletionPolicy: policy, UpdateReplacePolicy: policy });
+    }
+  });
+
+  test('rotates the envelope key', () => {
+    templateOf(name).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('runs every function on Node.js 22, arm64, with the RuntimeEnv variables and no fixed name', () => {
+    const t = templateOf(name);
+    t.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTIONS).length);
+    for (const [, fn] of resources(t, 'AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties?.FunctionName).toBeUndefined();
+      const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(vars).sort()).toEqual(['AUTHORIZER_CACHE_TTL', 'KEYRING', 'KMS_KEY_ID', 'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TENANT']);
+      expect(vars).toMatchObject({ TENANT: 'acme', STAGE: stage, KEYRING: 'kms', AUTHORIZER_CACHE_TTL: '60',
+        NODE_OPTIONS: '--enable-source-maps' });
+    }
+  });
+
+  test(`keeps every log group ${prod ? '365' : '30'} days`, () => {
+    const groups = resources(templateOf(name), 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length + 1); // + access logs
+    for (const [, g] of groups) expect(g.Properties?.RetentionInDays).toBe(prod ? 365 : 30);
+  });
+
+  test('gives the authorizer read-only table access and only kms:Decrypt', () => {
+    const t = templateOf(name);
+    const fnId = functionIdByDescription(t, FUNCTIONS.authorizer.description);
+    const roleRef = (resources(t, 'AWS::Lambda::Function').find(([id]) => id === fnId)?.[1].Properties?.Role as {
+      'Fn::GetAtt': [string, string];
+    })['Fn::GetAtt'][0];
+    const actions = actionsOfRole(t, roleRef);
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+    expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+  });
+
+  test('never grants kms:Encrypt or key administration to a function', () => {
+    const all = resources(templateOf(name), 'AWS::IAM::Policy').flatMap(([, p]) =>
+      (p.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) => s.Action),
+    );
+    expect(all.filter((a) => a.startsWith('kms:')).sort()).toEqual(
+      expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']),
+    );
+    expect(all.filter((a) => a.startsWith('kms:') && !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a))).toEqual([]);
+  });
+
+  test("answers API Gateway's own refusals with the contract's statuses and JSON bodies", () => {
+    const t = templateOf(name);
+    const types = Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[];
+    t.resourceCountIs('AWS::ApiGateway::GatewayResponse', types.length);
+    for (const type of types) {
+      const g = GATEWAY_RESPONSES[type];
+      t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: String(g.status),
+        ResponseTemplates: { 'application/json': g.body },
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/json'" }),
+      });
+    }
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'ACCESS_DENIED',
+      StatusCode: '401',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.WWW-Authenticate': Match.stringLikeRegexp("^'Bearer error=") }),
+    });
+  });
+
+  test('applies the tenant stage throttle to every method', () => {
+    const q = tenants[0]?.stages[stage].quota;
+    const [, s] = onlyResource(templateOf(name), 'AWS::ApiGateway::Stage');
+    expect(s.Properties?.MethodSettings).toEqual([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: q?.rateLimit, ThrottlingBurstLimit: q?.burstLimit }),
+    ]);
+  });
+
+  test('outputs the stage URL, table name and key id', () => {
+    const outputs = Object.keys(templateOf(name).toJSON().Outputs as object);
+    for (const o of ['ApiUrl', 'TableName', 'SecretsKeyId']) expect(outputs).toContain(o);
+  });
+});
+
+test('uses the per-tenant authorizer cache TTL', () => {
+  const [tenant] = parseTenants([{ ...JSON.parse(JSON.stringify(tenants[0])), name: 'initech', authorizerCacheTtlSeconds: 120 }]);
+  const [sandbox] = synthTenants([tenant!]);
+  const t = Template.fromStack(sandbox!);
+  t.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 120 });
+  t.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ TENANT: 'initech', AUTHORIZER_CACHE_TTL: '120' }) },
+  });
+});
