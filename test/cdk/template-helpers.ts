@@ -23,7 +23,7 @@ interface CfnResource {
  */
 export function synthTenants(tenants: readonly TenantConfig[]): StageStack[] {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return addTenantStacks(app, tenants, process.env.WK_TMP_ROOT ? { projectRoot: process.env.WK_TMP_ROOT } : {}); // TEMP
+  return addTenantStacks(app, tenants);
 }
 
 export function resources(template: Template, type: string): [string, CfnResource][] {
