@@ -18,24 +18,12 @@ export interface MappedGatewayResponse {
 }
 
 /**
- * Static values for headers whose shared template interpolates `$context.…` into text.
- *
  * A gateway response header is a parameter mapping: its value is either one source
- * expression or a literal in single quotes, never a string with variables spliced in.
- * "The parameter values can take any incoming request parameter value or a static custom
- * value" — https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.gatewayResponse.html
- * (sources: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html).
- * Only the body template substitutes `$context.authorizer.<key>`
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html),
- * and AWS does not document `context.authorizer.*` as a gateway-response header source.
- * So `Bearer error="$context.authorizer.error", …` cannot be reproduced in AWS: the deployed
- * ACCESS_DENIED answer carries RFC 6750's generic `invalid_token` in WWW-Authenticate while
- * the precise code stays in the JSON body. docs/deploy.md lists this divergence.
+ * expression or a literal in single quotes, never a string with variables spliced in
+ * ("any incoming request parameter value or a static custom value":
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.gatewayResponse.html).
+ * So the shared templates keep `$context.…` to bodies; a header that uses it fails the synth.
  */
-export const DYNAMIC_HEADER_FALLBACKS: Readonly<Record<string, string>> = {
-  'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The access token is invalid"',
-};
-
 const CONTEXT_VARIABLE = /\$context\./;
 
 /** Wraps a literal as a mapping expression; a single quote inside would end it early. */
@@ -51,14 +39,8 @@ export function mapHeaders(type: string, headers: Readonly<Record<string, string
       out[name] = staticHeaderValue(value);
       continue;
     }
-    const fallback = DYNAMIC_HEADER_FALLBACKS[name];
-    if (fallback === undefined) {
-      // Fail the synth rather than ship a header API Gateway would reject or send literally.
-      throw new Error(
-        `gateway response ${type}: header ${name} uses $context variables; add a static fallback in DYNAMIC_HEADER_FALLBACKS`,
-      );
-    }
-    out[name] = staticHeaderValue(fallback);
+    // Fail the synth rather than ship a header API Gateway would reject or send literally.
+    throw new Error(`gateway response ${type}: header ${name} uses $context variables; headers must be static`);
   }
   return out;
 }

@@ -92,6 +92,13 @@ export class StageApi extends Construct {
       identitySources: [apigw.IdentitySource.header(AUTHORIZER_IDENTITY_HEADER)],
       resultsCacheTtl: Duration.seconds(props.authorizerCacheTtlSeconds),
     });
+    // Authorizer changes reach callers only through a new Deployment. Without the
+    // `@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId` flag CDK does not roll it
+    // on authorizer edits, so a TTL change in tenants.json would silently not take effect.
+    this.api.latestDeployment?.addToLogicalId({
+      authorizerTtl: props.authorizerCacheTtlSeconds,
+      identitySource: AUTHORIZER_IDENTITY_HEADER,
+    });
 
     const integrations = new Map<FunctionName, apigw.LambdaIntegration>();
     for (const route of props.routes ?? ROUTES) {

@@ -21,9 +21,11 @@ export interface FunctionAccess {
 }
 
 /**
- * The authorizer only reads (clients, keys, revocations) and opens sealed client secrets;
- * it never seals anything. The keyring (lambdas/store/keyring.ts) wraps data keys with
- * GenerateDataKey and unwraps with Decrypt, so kms:Encrypt is granted to nobody.
+ * The authorizer only reads (clients, public signing keys, revocations) and opens sealed client
+ * secrets; it never seals anything. `public` writes because GET /.well-known/jwks.json creates
+ * a fresh deployment's first signing key (lambdas/public/handler.ts). The keyring
+ * (lambdas/store/keyring.ts) wraps with GenerateDataKey and unwraps with Decrypt, so
+ * kms:Encrypt is granted to nobody.
  */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   authorizer: { table: 'read', kms: ['kms:Decrypt'] },

@@ -3,7 +3,7 @@
  * default, or any endpoint given by `DYNAMODB_ENDPOINT` (DynamoDB Local, or real AWS).
  * Creates one table per stage from lambdas/store/table-schema.ts, as the CDK stack does.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -63,17 +63,25 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   const log = options.log ?? (() => undefined);
   const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   let server: Server | undefined;
+  let releaseLock = (): void => undefined;
   let endpoint = options.endpoint;
   if (endpoint === undefined) {
     const dir = path.join(options.dataDir, 'dynalite');
     mkdirSync(dir, { recursive: true });
+    releaseLock = lockDir(dir);
     server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    endpoint = await listenLoopback(server);
+    try {
+      endpoint = await listenLoopback(server);
+    } catch (err) {
+      releaseLock();
+      throw err;
+    }
   }
   const client = new DynamoDBClient(localClientConfig(endpoint));
   const close = async (): Promise<void> => {
     client.destroy();
     if (server) await closeDynalite(server);
+    releaseLock();
   };
   try {
     const tableNames = {} as Record<StageName, string>;
@@ -86,6 +94,37 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/**
+ * LevelDB allows one process per folder, and dynalite reports a second one only as an
+ * uncaught "Database is closed" later on; a pid file turns that into a clear error now.
+ */
+function lockDir(dir: string): () => void {
+  const file = path.join(dir, 'gateway.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`another local gateway (pid ${pid}) is using ${dir}; stop it or set WK_DATA_DIR`);
+      }
+      rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`could not lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

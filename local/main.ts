@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const lines = [`WorkoutKit local gateway, tenant "${gateway.stages.sandbox.env.TENANT}"`, `store: ${gateway.store.kind} ${gateway.store.endpoint}`];
   for (const stage of STAGES) {
     const s = gateway.stages[stage];
-    lines.push(`${stage.padEnd(8)} ${s.baseUrl}`, `${''.padEnd(8)} operator key (X-WorkoutKit-Admin-Key): ${s.adminKey}`);
+    // A key given in the environment is not echoed into logs; a generated one must be shown once.
+    const key = adminKeys[stage] ? `from WK_ADMIN_KEY_${stage.toUpperCase()}` : s.adminKey;
+    lines.push(`${stage.padEnd(8)} ${s.baseUrl}`, `${''.padEnd(8)} operator key (X-WorkoutKit-Admin-Key): ${key}`);
   }
   console.log(lines.join('\n'));
 

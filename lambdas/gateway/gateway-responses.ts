@@ -17,6 +17,8 @@ export type GatewayResponseType =
   | 'AUTHORIZER_FAILURE'
   | 'AUTHORIZER_CONFIGURATION_ERROR'
   | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'INVALID_SIGNATURE'
+  | 'EXPIRED_TOKEN'
   | 'BAD_REQUEST_BODY'
   | 'BAD_REQUEST_PARAMETERS'
   | 'REQUEST_TOO_LARGE'
@@ -53,13 +55,13 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
     headers: { ...CONTENT_TYPE, 'WWW-Authenticate': bearer('invalid_token', 'Missing or malformed bearer token') },
     body: json('invalid_token', 'Missing or malformed bearer token'),
   },
-  // The authorizer's Deny: the reason comes from its context.
+  // The authorizer's Deny: the reason comes from its context, in the body only. A Gateway
+  // Response header is a static value or one mapped request parameter, never a template, so
+  // the challenge header is the generic RFC 6750 one (the precise code is in the body).
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.gatewayResponse.html
   ACCESS_DENIED: {
     status: 401,
-    headers: {
-      ...CONTENT_TYPE,
-      'WWW-Authenticate': bearer('$context.authorizer.error', '$context.authorizer.errorDescription'),
-    },
+    headers: { ...CONTENT_TYPE, 'WWW-Authenticate': bearer('invalid_token', 'The access token was refused') },
     body: json('$context.authorizer.error', '$context.authorizer.errorDescription'),
   },
   // The authorizer threw (e.g. DynamoDB down): fail closed with 503, never allow.
@@ -79,6 +81,9 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
     headers: CONTENT_TYPE,
     body: json('not_found', 'No such route'),
   },
+  // IAM (SigV4) on the operator routes: a bad or expired signature.
+  INVALID_SIGNATURE: { status: 401, headers: CONTENT_TYPE, body: json('unauthorized', 'Request signature is not valid') },
+  EXPIRED_TOKEN: { status: 401, headers: CONTENT_TYPE, body: json('unauthorized', 'Request signature expired') },
   BAD_REQUEST_BODY: { status: 400, headers: CONTENT_TYPE, body: json('invalid_request', 'Malformed request body') },
   BAD_REQUEST_PARAMETERS: {
     status: 400,

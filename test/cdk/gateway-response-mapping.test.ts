@@ -5,13 +5,13 @@ test('quotes static header values as API Gateway literals', () => {
   expect(mapHeaders('THROTTLED', { 'Retry-After': '1' })).toEqual({ 'Retry-After': "'1'" });
 });
 
-test('replaces a WWW-Authenticate built from $context variables with a static Bearer challenge', () => {
+test('maps the ACCESS_DENIED challenge as a static RFC 6750 Bearer header', () => {
   const mapped = mapHeaders('ACCESS_DENIED', GATEWAY_RESPONSES.ACCESS_DENIED.headers);
   expect(mapped['WWW-Authenticate']).toMatch(/^'Bearer error="invalid_token", error_description="[^$']+"'$/);
 });
 
-test('refuses a $context header it has no fallback for', () => {
-  expect(() => mapHeaders('DEFAULT_4XX', { 'X-Request-Id': '$context.requestId' })).toThrow(/DYNAMIC_HEADER_FALLBACKS/);
+test('refuses a header built from $context variables (API Gateway cannot template headers)', () => {
+  expect(() => mapHeaders('DEFAULT_4XX', { 'X-Request-Id': '$context.requestId' })).toThrow(/headers must be static/);
 });
 
 test('refuses a literal containing a single quote', () => {

@@ -194,3 +194,12 @@ test('uses the per-tenant authorizer cache TTL', () => {
     Environment: { Variables: Match.objectLike({ TENANT: 'initech', AUTHORIZER_CACHE_TTL: '120' }) },
   });
 });
+
+test('rolls a new API deployment when the authorizer cache TTL changes', () => {
+  const deploymentIdFor = (ttl: number): string => {
+    const [tenant] = parseTenants([{ ...JSON.parse(JSON.stringify(tenants[0])), authorizerCacheTtlSeconds: ttl }]);
+    const [sandbox] = synthTenants([tenant!]);
+    return onlyResource(Template.fromStack(sandbox!), 'AWS::ApiGateway::Deployment')[0];
+  };
+  expect(deploymentIdFor(30)).not.toBe(deploymentIdFor(90));
+});
