@@ -6,9 +6,9 @@ import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
 
 /** What an operator may see of a client: everything but secrets. */
-export function clientView(record: ClientRecord): Record<string, unknown> {
+export function clientView(record: ClientRecord, nowMs: number): Record<string, unknown> {
   const { secrets, keys, version: _v, ...settings } = record;
-  const nowS = Math.floor(Date.now() / 1000);
+  const nowS = Math.floor(nowMs / 1000);
   return {
     ...settings,
     ...(record.revokedBefore !== undefined ? { revokedBefore: new Date(record.revokedBefore * 1000).toISOString() } : {}),
@@ -28,11 +28,11 @@ export function createClient(deps: Pick<Deps, 'clients' | 'clock'>): Operation {
   };
 }
 
-export function getClient(deps: Pick<Deps, 'clients'>): Operation {
+export function getClient(deps: Pick<Deps, 'clients' | 'clock'>): Operation {
   return async (req) => {
     const name = parseClientName(req.params.clientName);
     const record = await deps.clients.get(name, true);
     if (!record) throw new NotFoundError('No such client');
-    return { status: 200, body: clientView(record) };
+    return { status: 200, body: clientView(record, deps.clock()) };
   };
 }
