@@ -29,9 +29,12 @@ export function jsonErrorAnswer(
   description: string,
   headers: Readonly<Record<string, string>> = {},
 ): GatewayAnswer {
+  // Contract: every 401 carries an RFC 6750 challenge.
+  const challenge: Record<string, string> =
+    status === 401 ? { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"` } : {};
   return {
     status,
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json', ...challenge, ...headers },
     body: Buffer.from(JSON.stringify({ error, error_description: description }), 'utf8'),
   };
 }

@@ -3,7 +3,7 @@
  * default, or any endpoint given by `DYNAMODB_ENDPOINT` (DynamoDB Local, or real AWS).
  * Creates one table per stage from lambdas/store/table-schema.ts, as the CDK stack does.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import {
 import dynalite from 'dynalite';
 import type { StageName } from '../lambdas/gateway/settings';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
+import { lockDir } from './dir-lock';
 
 export const DEFAULT_TABLE_PREFIX = 'workoutkit';
 
@@ -94,37 +95,6 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   } catch (err) {
     await close();
     throw err;
-  }
-}
-
-/**
- * LevelDB allows one process per folder, and dynalite reports a second one only as an
- * uncaught "Database is closed" later on; a pid file turns that into a clear error now.
- */
-function lockDir(dir: string): () => void {
-  const file = path.join(dir, 'gateway.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`another local gateway (pid ${pid}) is using ${dir}; stop it or set WK_DATA_DIR`);
-      }
-      rmSync(file, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new Error(`could not lock ${dir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -10,7 +10,6 @@ import type {
   APIGatewayEventRequestContextWithAuthorizer,
   APIGatewayProxyEvent,
   APIGatewayRequestAuthorizerEvent,
-  Context,
 } from 'aws-lambda';
 import type { StageName } from '../lambdas/gateway/settings';
 
@@ -202,33 +201,4 @@ function clfTime(epochMs: number): string {
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(
     d.getUTCMinutes(),
   )}:${p(d.getUTCSeconds())} +0000`;
-}
-
-export interface LambdaContextInput {
-  readonly functionName: string;
-  readonly memorySize: number;
-  readonly timeoutSeconds: number;
-  readonly requestId: string;
-}
-
-/** Enough of a Lambda context for handlers (Powertools reads these fields). */
-export function fakeLambdaContext(input: LambdaContextInput): Context {
-  const deadline = Date.now() + input.timeoutSeconds * 1000;
-  const unsupported = (): never => {
-    throw new Error('callback-style context methods are not supported locally');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: input.functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${input.functionName}`,
-    memoryLimitInMB: String(input.memorySize),
-    awsRequestId: input.requestId,
-    logGroupName: `/aws/lambda/${input.functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
 import type { StageName } from '../lambdas/gateway/settings';
-import { fakeLambdaContext } from './events';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './events';
 
 export class LambdaTimeoutError extends Error {
   constructor(fn: string, seconds: number) {
@@ -46,4 +46,33 @@ export async function invokeLambda<E, R>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+export interface LambdaContextInput {
+  readonly functionName: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly requestId: string;
+}
+
+/** Enough of a Lambda context for handlers (Powertools reads these fields). */
+export function fakeLambdaContext(input: LambdaContextInput): Context {
+  const deadline = Date.now() + input.timeoutSeconds * 1000;
+  const unsupported = (): never => {
+    throw new Error('callback-style context methods are not supported locally');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: input.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${input.functionName}`,
+    memoryLimitInMB: String(input.memorySize),
+    awsRequestId: input.requestId,
+    logGroupName: `/aws/lambda/${input.functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
 }

@@ -98,7 +98,7 @@ export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError;
 }
 
-/** Codes whose 401 answers carry `WWW-Authenticate: Bearer` (RFC 6750 §3). */
+/** Contract: every 401 answer carries `WWW-Authenticate: Bearer error=…` (RFC 6750 §3). */
 export function isBearerChallenge(code: ErrorCode): boolean {
-  return STATUS_OF[code] === 401 && code !== 'invalid_client' && code !== 'launch_token_invalid';
+  return STATUS_OF[code] === 401;
 }
