@@ -7,6 +7,8 @@ import path from 'node:path';
 import { ROUTES, type RouteSpec } from '../lambdas/gateway/routes';
 import { clampCacheTtl, STAGES, type StageName } from '../lambdas/gateway/settings';
 import type { RuntimeEnv } from '../lambdas/runtime/env';
+import { documentClient } from '../lambdas/store/dynamo';
+import { seedDemoCatalogue } from '../lambdas/store/seed-catalogue';
 import { AuthorizerCache, type Clock } from './authorizer-cache';
 import { startEmbeddedStore } from './embedded-store';
 import { type GatewayHooks, type PipelineDeps } from './request-pipeline';
@@ -42,6 +44,8 @@ export interface LocalGatewayOptions {
   /** Test seam: another route table. @default ROUTES */
   readonly routes?: readonly RouteSpec[];
   readonly hooks?: GatewayHooks;
+  /** Put the demo catalogue's sessions into each stage when absent. @default true */
+  readonly seedDemoCatalogue?: boolean;
   /** Where FUNCTIONS entry paths are resolved. @default the project root */
   readonly rootDir?: string;
 }
@@ -85,6 +89,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   });
 
   try {
+    if (options.seedDemoCatalogue ?? true) {
+      // Each stage starts with the demo sessions (absent ids only), so the walk-through works at once.
+      for (const stage of STAGES) await seedDemoCatalogue(documentClient(store.endpoint), store.tableNames[stage]);
+    }
     const deps = new Map<StageName, PipelineDeps>();
     const partial: Partial<Record<StageName, Omit<LocalGatewayStage, 'baseUrl'>>> = {};
     for (const stage of STAGES) {

@@ -7,11 +7,13 @@ import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
 import { createClient, getClient } from './clients';
+import { putSession } from './sessions';
 
 export function adminOperations(deps: Deps): Record<string, Operation> {
   return {
     createClient: createClient(deps),
     getClient: getClient(deps),
+    putSession: putSession(deps),
   };
 }
 

@@ -3,11 +3,19 @@ import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
+import { recordEvent } from './events';
+import { graphqlOperation } from './graphql';
+import { launchIssuer } from './launch-issuer';
+import { getSession } from './sessions';
 import { verifyAuth } from './verify-auth';
 
 export function apiOperations(deps: Deps): Record<string, Operation> {
+  const issue = launchIssuer(deps);
   return {
     verifyAuth: verifyAuth(deps),
+    getSession: getSession(deps, issue),
+    graphql: graphqlOperation(deps, issue),
+    recordEvent: recordEvent(deps),
   };
 }
 

@@ -69,6 +69,8 @@ export interface RouteSpec {
   readonly scopes?: readonly string[];
   /** The route acts for an end user: the token must carry `sub`. */
   readonly requiresSub?: boolean;
+  /** Errors in GraphQL's format (`{errors: [{message, extensions: {code}}]}`), same statuses. */
+  readonly errorFormat?: 'graphql';
   readonly summary: string;
 }
 
@@ -83,6 +85,16 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Create a client (its secret is shown once)' },
   { method: 'GET', path: '/admin/clients/{clientName}', function: 'admin', operation: 'getClient', auth: 'operator',
     summary: "A client's settings (never its secret)" },
+  { method: 'GET', path: '/v1/{clientName}/sessions/{sessionId}', function: 'api', operation: 'getSession', auth: 'jwt',
+    summary: 'A workout session payload; with X-WorkoutKit-Device also a WorkoutKitToken in X-WorkoutKit-Token' },
+  { method: 'POST', path: '/graphql', function: 'api', operation: 'graphql', auth: 'jwt', requiresSub: true, errorFormat: 'graphql',
+    summary: 'GraphQL: publicWorkoutSession(id) with its WorkoutKitToken (X-WorkoutKit-Device required)' },
+  { method: 'POST', path: '/v1/events', function: 'api', operation: 'recordEvent', auth: 'jwt', requiresSub: true, scopes: ['write'],
+    summary: 'Record a user event' },
+  { method: 'POST', path: '/v1/sdk/launch', function: 'public', operation: 'launchSession', auth: 'none',
+    summary: 'SDK launch check of a WorkoutKitToken for a device, session and payload digest' },
+  { method: 'PUT', path: '/admin/sessions/{sessionId}', function: 'admin', operation: 'putSession', auth: 'operator',
+    summary: 'Upsert workout session content' },
 ];
 
 /** Splits a resource path into segments; `{x}` segments are parameters. */

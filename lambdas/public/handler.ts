@@ -1,8 +1,9 @@
-/** Unauthenticated reads: the deployment's JWKS (and, later, SDK launch checks and the portal). */
+/** Unauthenticated routes: the deployment's JWKS and the SDK launch check (and, later, the portal). */
 import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
+import { launchSession } from './launch';
 
 function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
   return async () => {
@@ -18,12 +19,15 @@ function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
 }
 
 export function publicOperations(deps: Deps): Record<string, Operation> {
-  return { getJwks: getJwks(deps) };
+  return { getJwks: getJwks(deps), launchSession: launchSession(deps) };
+}
+
+export function createPublic(deps: Deps): IntegrationHandler {
+  return httpHandler(publicOperations(deps), { clock: deps.clock });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {
-  const deps = depsFor(env);
-  return httpHandler(publicOperations(deps), { clock: deps.clock });
+  return createPublic(depsFor(env));
 }
 
 let cached: IntegrationHandler | undefined;

@@ -11,6 +11,10 @@ import { documentClient } from '../store/dynamo';
 import { kmsKeyring, localKeyring, type Keyring } from '../store/keyring';
 import { SigningKeyStore } from '../store/signing-key-store';
 import { AuthFailureStore } from '../store/auth-failure-store';
+import { DeploymentSecretStore } from '../store/deployment-secret-store';
+import { EventStore } from '../store/event-store';
+import { LaunchTokenStore } from '../store/launch-token-store';
+import { SessionStore } from '../store/session-store';
 import { deploymentIssuer, type RuntimeEnv } from './env';
 
 export interface Deps {
@@ -24,6 +28,10 @@ export interface Deps {
   signingKeys: SigningKeyStore;
   authFailures: AuthFailureStore;
   verifyToken: TokenVerifier;
+  sessions: SessionStore;
+  launchTokens: LaunchTokenStore;
+  deploymentSecrets: DeploymentSecretStore;
+  events: EventStore;
 }
 
 export interface DepsOverrides {
@@ -46,7 +54,14 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const signingKeys = new SigningKeyStore(doc, env.TABLE_NAME, keyring, clock);
   const verifyToken = createTokenVerifier({ issuer, deploymentKeys: signingKeys, clients: clientDirectory, clock });
   const authFailures = new AuthFailureStore(doc, env.TABLE_NAME, clock);
-  return { env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, verifyToken };
+  const sessions = new SessionStore(doc, env.TABLE_NAME, clock);
+  const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
+  const deploymentSecrets = new DeploymentSecretStore(doc, env.TABLE_NAME, keyring, clock);
+  const events = new EventStore(doc, env.TABLE_NAME, clock);
+  return {
+    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, verifyToken,
+    sessions, launchTokens, deploymentSecrets, events,
+  };
 }
 
 /** One Deps per deployment configuration in this process (handlers of one stage share caches). */

@@ -52,12 +52,17 @@ export interface HttpOptions {
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 
-export function errorResult(err: GatewayError): APIGatewayProxyResult {
+export function errorResult(err: GatewayError, format: RouteSpec['errorFormat'] = undefined): APIGatewayProxyResult {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   const description = err.message.replace(/["\\\r\n]/g, ' ');
   if (isBearerChallenge(err.code)) headers['WWW-Authenticate'] = `Bearer error="${err.code}", error_description="${description}"`;
   if (err.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfter)));
-  return { statusCode: err.status, headers, body: JSON.stringify({ error: err.code, error_description: err.message }) };
+  // Contract, "Errors": POST /graphql answers in GraphQL's own format with the same status.
+  const body =
+    format === 'graphql'
+      ? { errors: [{ message: err.message, extensions: { code: err.code } }] }
+      : { error: err.code, error_description: err.message };
+  return { statusCode: err.status, headers, body: JSON.stringify(body) };
 }
 
 function lowerHeaders(h: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
@@ -95,7 +100,7 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const route = ROUTES.find((r) => r.path === event.resource && r.method === event.httpMethod);
     const op = route ? operations[route.operation] : undefined;
-    if (!route || !op) return errorResult(new GatewayError('not_found', 'No such route'));
+    if (!route || !op) return errorResult(new GatewayError('not_found', 'No such route'), route?.errorFormat);
     let parsed: { value: unknown } | undefined;
     const req: ApiRequest = {
       event,
@@ -120,13 +125,15 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
   };
   return middy(base).onError(async (request) => {
     const err = request.error;
+    const event = request.event as APIGatewayProxyEvent | undefined;
+    const format = ROUTES.find((r) => r.path === event?.resource && r.method === event?.httpMethod)?.errorFormat;
     if (err instanceof GatewayError) {
       if (err.status >= 500) logger.error('request failed', { code: err.code, cause: String(err.cause ?? '') });
-      request.response = errorResult(err);
+      request.response = errorResult(err, format);
     } else {
       // Never a stack trace to the caller: a bug answers like an unavailable dependency.
       logger.error('unexpected error', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      request.response = errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'));
+      request.response = errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'), format);
     }
   }) as unknown as IntegrationHandler;
 }

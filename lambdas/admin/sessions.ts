@@ -1,0 +1,12 @@
+/** PUT /admin/sessions/{sessionId}: upserts workout session content (validated, bounded). */
+import { parseSession, sessionPayload } from '../core/sessions';
+import type { Deps } from '../runtime/deps';
+import type { Operation } from '../runtime/http';
+
+export function putSession(deps: Pick<Deps, 'sessions'>): Operation {
+  return async (req) => {
+    const session = parseSession(req.params.sessionId ?? '', req.json());
+    const { created, updatedAt } = await deps.sessions.put(session);
+    return { status: 200, body: { session: sessionPayload(session), created, updatedAt } };
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * POST /graphql. Order: device header → body → parse (token-bounded) → depth → validation
+ * (introspection off in prod) → cost and one-session rule → execute. Nothing is read and no
+ * token is issued before every limit passed. Errors use GraphQL's format with the contract
+ * code in extensions.code and the contract's HTTP status (the route's errorFormat makes
+ * runtime/http.ts do the same for errors raised before this operation runs).
+ */
+import {
+  execute,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { DEVICE_HEADER, parseDeviceId } from '../core/device-id';
+import { DeviceRequiredError, GatewayError, InvalidRequestError, NotFoundError, ServiceUnavailableError } from '../core/errors';
+import { checkCost, checkDepth, fragmentsOf, MAX_TOKENS, selectedOperation } from '../core/graphql/limits';
+import { projectSelection } from '../core/graphql/projection';
+import { TYPE_NAME, workoutSchema } from '../core/graphql/schema';
+import { isSessionId, sessionPayload } from '../core/sessions';
+import type { Deps } from '../runtime/deps';
+import type { ApiResponse, Operation } from '../runtime/http';
+import { logger } from '../runtime/logger';
+import type { LaunchIssuer } from './launch-issuer';
+import { TOKEN_HEADER } from './sessions';
+
+interface GraphqlRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName?: string;
+}
+
+interface ResolverContext {
+  clientName: string;
+  sub: string;
+  deviceId: string;
+  token?: string;
+}
+
+function readRequest(body: unknown): GraphqlRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
+  const { query, variables, operationName, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest).filter((k) => k !== 'extensions');
+  if (extra.length > 0) throw new InvalidRequestError(`Unknown field ${extra[0]}`);
+  if (typeof query !== 'string' || query.length === 0) throw new InvalidRequestError('query must be a non-empty string');
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    throw new InvalidRequestError('variables must be an object');
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    throw new InvalidRequestError('operationName must be a string');
+  }
+  return {
+    query,
+    variables: (variables ?? {}) as Record<string, unknown>,
+    ...(typeof operationName === 'string' ? { operationName } : {}),
+  };
+}
+
+function gqlErrors(errors: readonly { message: string; code: string }[], status: number, extra: Record<string, unknown> = {}): ApiResponse {
+  return { status, body: { errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code } })), ...extra } };
+}
+
+/** An execution error → the contract code; anything unexpected is a 503 that says nothing. */
+function contractError(err: GraphQLError): GatewayError {
+  const original = err.originalError;
+  if (original instanceof GatewayError) return original;
+  if (original === undefined) return new InvalidRequestError(err.message); // variable coercion and the like
+  logger.error('graphql resolver failure', { error: `${original.name}: ${original.message}` });
+  return new ServiceUnavailableError('The service is temporarily unavailable');
+}
+
+export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssuer): Operation {
+  const schema = workoutSchema();
+  const rules = deps.env.STAGE === 'prod' ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+
+  const resolveSession: GraphQLFieldResolver<unknown, ResolverContext, { id: string }> = async (_src, args, ctx, info) => {
+    const stored = isSessionId(args.id) ? await deps.sessions.get(args.id) : undefined;
+    if (!stored) throw new NotFoundError('No such session');
+    const payload = sessionPayload(stored.session);
+    const typeName = TYPE_NAME[payload.type];
+    const runtimeType = schema.getType(typeName) as GraphQLObjectType;
+    const selected = projectSelection(
+      { schema, fragments: info.fragments, variables: info.variableValues },
+      runtimeType,
+      info.fieldNodes,
+      payload as unknown as Record<string, unknown>,
+    );
+    const { token } = await issue({ clientName: ctx.clientName, sub: ctx.sub, deviceId: ctx.deviceId, sessionId: payload.id, payload: selected });
+    ctx.token = token;
+    return { ...payload, __typename: typeName, workoutKitToken: token };
+  };
+
+  return async (req) => {
+    const caller = req.caller;
+    if (!caller?.sub) throw new Error('graphql needs a caller with sub');
+    const rawDevice = req.headers[DEVICE_HEADER];
+    if (rawDevice === undefined || rawDevice === '') throw new DeviceRequiredError('X-WorkoutKit-Device is required: the answer carries a WorkoutKitToken');
+    const deviceId = parseDeviceId(rawDevice);
+    const gq = readRequest(req.json());
+
+    let doc;
+    try {
+      doc = parse(gq.query, { maxTokens: MAX_TOKENS, noLocation: true });
+    } catch (err) {
+      throw new InvalidRequestError(err instanceof GraphQLError ? err.message : 'Query does not parse');
+    }
+    const op = selectedOperation(doc, gq.operationName);
+    checkDepth(op, fragmentsOf(doc));
+    const invalid = validate(schema, doc, rules, { maxErrors: 20 });
+    if (invalid.length > 0) return gqlErrors(invalid.map((e) => ({ message: e.message, code: 'invalid_request' })), 400);
+    checkCost(schema, doc, op, gq.variables);
+
+    const ctx: ResolverContext = { clientName: caller.clientName, sub: caller.sub, deviceId };
+    const result = (await execute({
+      schema,
+      document: doc,
+      variableValues: gq.variables,
+      ...(gq.operationName ? { operationName: gq.operationName } : {}),
+      contextValue: ctx,
+      rootValue: { publicWorkoutSession: resolveSession },
+      // Root fields resolve through rootValue functions; everything below is property access.
+      fieldResolver: (source, args, context, info) => {
+        const value = (source as Record<string, unknown>)[info.fieldName];
+        return typeof value === 'function' ? (value as GraphQLFieldResolver<unknown, ResolverContext>)(source, args, context, info) : value;
+      },
+    })) as ExecutionResult;
+
+    const headers: Record<string, string> = ctx.token ? { [TOKEN_HEADER]: ctx.token, 'Cache-Control': 'no-store, private' } : {};
+    const extensions = ctx.token ? { extensions: { workoutkit: { token: ctx.token } } } : {};
+    if (result.errors && result.errors.length > 0) {
+      const mapped = result.errors.map(contractError);
+      const status = Math.max(...mapped.map((e) => e.status));
+      return { ...gqlErrors(mapped.map((e) => ({ message: e.message, code: e.code })), status, { ...(result.data === undefined ? {} : { data: result.data }), ...extensions }), headers };
+    }
+    return { status: 200, body: { data: result.data, ...extensions }, headers };
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * POST /v1/sdk/launch: may this device launch this session with this payload? The token
+ * is checked (core/launch-token.ts), then its stored record: a record that is absent,
+ * expired (TTL not yet swept) or revoked refuses the launch, and the record must agree
+ * with the token. The same device may launch again within the token's day.
+ */
+import { parseDeviceId } from '../core/device-id';
+import { InvalidRequestError } from '../core/errors';
+import { launchFailure, verifyLaunchToken, type LaunchRequest } from '../core/launch-token';
+import { PAYLOAD_DIGEST_PATTERN } from '../core/payload-digest';
+import { isSessionId } from '../core/sessions';
+import { MAX_TOKEN_BYTES } from '../gateway/settings';
+import type { Deps } from '../runtime/deps';
+import type { Operation } from '../runtime/http';
+import { logger } from '../runtime/logger';
+
+export function parseLaunchRequest(body: unknown): LaunchRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
+  const o = body as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['token', 'deviceId', 'sessionId', 'payloadDigest'].includes(k)) throw new InvalidRequestError(`Unknown field ${k}`);
+  if (typeof o.token !== 'string' || o.token.length === 0 || o.token.length > MAX_TOKEN_BYTES) throw new InvalidRequestError('token must be a string of at most 8 KiB');
+  if (!isSessionId(o.sessionId)) throw new InvalidRequestError('sessionId is not a valid session id');
+  if (typeof o.payloadDigest !== 'string' || !PAYLOAD_DIGEST_PATTERN.test(o.payloadDigest)) {
+    throw new InvalidRequestError('payloadDigest must be 43 characters of unpadded base64url (SHA-256)');
+  }
+  return { token: o.token, deviceId: parseDeviceId(o.deviceId, 'deviceId'), sessionId: o.sessionId, payloadDigest: o.payloadDigest };
+}
+
+export function launchSession(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock'>): Operation {
+  return async (req) => {
+    const launch = parseLaunchRequest(req.json());
+    try {
+      const claims = await verifyLaunchToken(launch, {
+        issuer: deps.issuer,
+        keys: deps.signingKeys,
+        deviceKey: () => deps.deploymentSecrets.get('device-hash'),
+        clock: deps.clock,
+      });
+      const record = await deps.launchTokens.getLive(claims.jti);
+      if (
+        !record ||
+        record.sessionId !== claims.sessionId ||
+        record.payloadDigest !== claims.payloadDigest ||
+        record.deviceHash !== claims.dev ||
+        record.sub !== claims.sub ||
+        record.clientName !== claims.clientName
+      ) {
+        throw launchFailure('revoked');
+      }
+      logger.info('launch accepted', { jti: claims.jti, sessionId: claims.sessionId });
+      return { status: 200, body: { valid: true, expiresAt: new Date(claims.exp * 1000).toISOString() } };
+    } catch (err) {
+      // The reason is the caller's to see (contract); the token itself is never logged.
+      if (err instanceof Error && err.name === 'LaunchTokenInvalidError') logger.info('launch refused', { reason: err.message.split(':')[0] });
+      throw err;
+    }
+  };
+}

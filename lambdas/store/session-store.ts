@@ -1,0 +1,64 @@
+/**
+ * Workout session content: one item per session (SESSION#<id> / CONTENT) holding the
+ * validated payload. Reads are eventually consistent: content changes rarely and a read a
+ * moment stale is harmless (the token binds whatever payload was served).
+ */
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WorkoutSession } from '../core/sessions';
+import { guarded, isConditionFailure } from './store-errors';
+
+const keyOf = (id: string) => ({ pk: `SESSION#${id}`, sk: 'CONTENT' });
+
+export interface StoredSession {
+  session: WorkoutSession;
+  updatedAt: string;
+}
+
+export class SessionStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async get(id: string): Promise<StoredSession | undefined> {
+    const out = await guarded('read session', () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(id) })));
+    const item = out.Item as { session?: WorkoutSession; updatedAt?: string } | undefined;
+    if (!item?.session || item.session.id !== id) return undefined;
+    return { session: item.session, updatedAt: item.updatedAt ?? '' };
+  }
+
+  /** Upsert; returns whether the session existed before. */
+  async put(session: WorkoutSession): Promise<{ created: boolean; updatedAt: string }> {
+    const updatedAt = new Date(this.clock()).toISOString();
+    const out = await guarded('write session', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keyOf(session.id), session, updatedAt },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return { created: out.Attributes === undefined, updatedAt };
+  }
+
+  /** Writes the session only if no session with that id exists (never overwrites an operator's edit). */
+  async putIfAbsent(session: WorkoutSession): Promise<boolean> {
+    try {
+      await guarded('seed session', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keyOf(session.id), session, updatedAt: new Date(this.clock()).toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}
