@@ -8,11 +8,15 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { ErrorCode } from '../core/errors';
 import { DENY_CONTEXT_KEYS } from '../gateway/gateway-responses';
 
-/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` → `…/apiId/stage/*`. */
+/**
+ * `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` → `…:apiId/stage/*`. The api id
+ * ends the first `/`-separated part, so the stage is the second one: keeping the third (the
+ * method) would make a cached Allow from a GET refuse the same caller's POSTs (AWS-NOTES #2).
+ */
 export function stageWildcard(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  if (!arnPrefix || !apiId || !stage) return methodArn;
-  return `${arnPrefix}/${apiId}/${stage}/*`;
+  const [arnWithApiId, stage] = methodArn.split('/');
+  if (!arnWithApiId || !stage) return methodArn;
+  return `${arnWithApiId}/${stage}/*`;
 }
 
 export function allowPolicy(principalId: string, methodArn: string, context: Record<string, string>, usageIdentifierKey?: string): APIGatewayAuthorizerResult {
