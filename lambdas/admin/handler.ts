@@ -8,12 +8,17 @@ import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
 import { createClient, getClient } from './clients';
 import { putSession } from './sessions';
+import { createRevocation, putClientKeys, rotateSecret, rotateSigningKeys } from './credentials';
 
 export function adminOperations(deps: Deps): Record<string, Operation> {
   return {
     createClient: createClient(deps),
     getClient: getClient(deps),
     putSession: putSession(deps),
+    putClientKeys: putClientKeys(deps),
+    rotateClientSecret: rotateSecret(deps),
+    createRevocation: createRevocation(deps),
+    rotateSigningKeys: rotateSigningKeys(deps),
   };
 }
 

@@ -1,4 +1,5 @@
 /** The JWT-protected API. Each operation id comes from the route table. */
+import { revocationCheck } from '../runtime/caller-check';
 import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
@@ -20,7 +21,7 @@ export function apiOperations(deps: Deps): Record<string, Operation> {
 }
 
 export function createApi(deps: Deps): IntegrationHandler {
-  return httpHandler(apiOperations(deps), { clock: deps.clock });
+  return httpHandler(apiOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps) });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

@@ -95,6 +95,14 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'SDK launch check of a WorkoutKitToken for a device, session and payload digest' },
   { method: 'PUT', path: '/admin/sessions/{sessionId}', function: 'admin', operation: 'putSession', auth: 'operator',
     summary: 'Upsert workout session content' },
+  { method: 'PUT', path: '/admin/clients/{clientName}/keys', function: 'admin', operation: 'putClientKeys', auth: 'operator',
+    summary: "Replace a client's verification keys (JWKS, JWKS URL or PEM)" },
+  { method: 'POST', path: '/admin/clients/{clientName}/rotate-secret', function: 'admin', operation: 'rotateClientSecret', auth: 'operator',
+    summary: "Rotate a client's secret; the previous one works for graceSeconds" },
+  { method: 'POST', path: '/admin/revocations', function: 'admin', operation: 'createRevocation', auth: 'operator',
+    summary: 'Revoke a token by jti, or every token of a client issued before a cut-off' },
+  { method: 'POST', path: '/admin/signing-keys/rotate', function: 'admin', operation: 'rotateSigningKeys', auth: 'operator',
+    summary: "Rotate the deployment's signing key (published now, signs after a lead time)" },
 ];
 
 /** Splits a resource path into segments; `{x}` segments are parameters. */

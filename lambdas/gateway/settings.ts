@@ -9,6 +9,9 @@ export const AUTHORIZER_IDENTITY_HEADER = 'Authorization';
 export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 60;
 export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 300;
 
+/** Cache-Control max-age of GET /.well-known/jwks.json: a new signing key is published at least this long before it signs. */
+export const PUBLIC_JWKS_MAX_AGE_SECONDS = 300;
+
 /** Contract limits. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_HEADER_BYTES = 16 * 1024;

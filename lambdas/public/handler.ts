@@ -1,4 +1,5 @@
 /** Unauthenticated routes: the deployment's JWKS and the SDK launch check (and, later, the portal). */
+import { PUBLIC_JWKS_MAX_AGE_SECONDS } from '../gateway/settings';
 import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
@@ -14,7 +15,7 @@ function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
       items = await deps.signingKeys.published();
     }
     const keys = items.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' }));
-    return { status: 200, body: { keys }, headers: { 'Cache-Control': 'public, max-age=300' } };
+    return { status: 200, body: { keys }, headers: { 'Cache-Control': `public, max-age=${PUBLIC_JWKS_MAX_AGE_SECONDS}` } };
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { JwksCache, type JwksFetcher } from '../core/jwks-cache';
 import { createTokenVerifier, type TokenVerifier } from '../core/verify-token';
 import { CachedClientDirectory } from '../store/client-directory';
 import { ClientStore } from '../store/client-store';
@@ -15,6 +16,8 @@ import { DeploymentSecretStore } from '../store/deployment-secret-store';
 import { EventStore } from '../store/event-store';
 import { LaunchTokenStore } from '../store/launch-token-store';
 import { SessionStore } from '../store/session-store';
+import { createJwksFetcher } from '../store/jwks-fetcher';
+import { RevocationStore } from '../store/revocation-store';
 import { deploymentIssuer, type RuntimeEnv } from './env';
 
 export interface Deps {
@@ -27,6 +30,11 @@ export interface Deps {
   clientDirectory: CachedClientDirectory;
   signingKeys: SigningKeyStore;
   authFailures: AuthFailureStore;
+  revocations: RevocationStore;
+  /** Fetches a JWKS URL with the contract's limits (registration validates with it). */
+  fetchJwks: JwksFetcher;
+  /** Keys of clients registered by JWKS URL; lives as long as this Deps (the warm container). */
+  jwksCache: JwksCache;
   verifyToken: TokenVerifier;
   sessions: SessionStore;
   launchTokens: LaunchTokenStore;
@@ -38,6 +46,7 @@ export interface DepsOverrides {
   clock?: () => number;
   doc?: DynamoDBDocumentClient;
   keyring?: Keyring;
+  fetchJwks?: JwksFetcher;
 }
 
 const built = new Map<string, Deps>();
@@ -50,21 +59,29 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
     (env.KEYRING === 'kms' ? kmsKeyring(new KMSClient({}), env.KMS_KEY_ID as string) : localKeyring(env.LOCAL_KEY_FILE as string));
   const issuer = deploymentIssuer(env);
   const clients = new ClientStore(doc, env.TABLE_NAME, keyring);
-  const clientDirectory = new CachedClientDirectory(clients, clock);
+  // http and loopback JWKS URLs only in the local gateway (contract, PUT .../keys).
+  const fetchJwks = overrides.fetchJwks ?? createJwksFetcher({ allowLoopback: env.LOCAL_MODE === '1' });
+  const jwksCache = new JwksCache(fetchJwks, clock);
+  const clientDirectory = new CachedClientDirectory(clients, clock, jwksCache);
   const signingKeys = new SigningKeyStore(doc, env.TABLE_NAME, keyring, clock);
-  const verifyToken = createTokenVerifier({ issuer, deploymentKeys: signingKeys, clients: clientDirectory, clock });
+  const revocations = new RevocationStore(doc, env.TABLE_NAME, clock);
+  const verifyToken = createTokenVerifier({ issuer, deploymentKeys: signingKeys, clients: clientDirectory, revocations, clock });
   const authFailures = new AuthFailureStore(doc, env.TABLE_NAME, clock);
   const sessions = new SessionStore(doc, env.TABLE_NAME, clock);
   const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
   const deploymentSecrets = new DeploymentSecretStore(doc, env.TABLE_NAME, keyring, clock);
   const events = new EventStore(doc, env.TABLE_NAME, clock);
   return {
-    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, verifyToken,
+    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, revocations, fetchJwks, jwksCache, verifyToken,
     sessions, launchTokens, deploymentSecrets, events,
   };
 }
 
-/** One Deps per deployment configuration in this process (handlers of one stage share caches). */
+/**
+ * One Deps per deployment configuration in this process, at module scope: in AWS that is the
+ * warm container, so the client, signing-key and JWKS caches survive across invocations;
+ * locally the handlers of one stage share them.
+ */
 export function depsFor(env: RuntimeEnv): Deps {
   const key = `${env.TENANT}|${env.STAGE}|${env.TABLE_NAME}|${env.DYNAMODB_ENDPOINT ?? ''}`;
   let deps = built.get(key);

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClientSettings } from '../core/client-settings';
-import { ConflictError } from '../core/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../core/errors';
 import type { Keyring } from './keyring';
 import { guarded, isConditionFailure } from './store-errors';
 
@@ -106,6 +106,27 @@ export class ClientStore {
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency: re-reads and retries when another
+   * writer got in between, so two concurrent changes (a rotation and a revocation, say)
+   * never drop each other. 404 for an unknown client.
+   */
+  async update(clientName: string, mutate: (record: ClientRecord) => void | Promise<void>): Promise<ClientRecord> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const record = await this.get(clientName, true);
+      if (!record) throw new NotFoundError('No such client');
+      const expected = record.version;
+      await mutate(record);
+      if (await this.replace(record, expected)) return record;
+    }
+    throw new ServiceUnavailableError('The client is being changed concurrently; retry');
+  }
+
+  /** Seals a new secret for the client (the caller shows it once and stores the sealed form). */
+  async sealSecret(clientName: string, secret: string): Promise<string> {
+    return this.keyring.seal(Buffer.from(secret, 'utf8'), secretContext(this.tableName, clientName));
   }
 
   /** The secrets that work at `nowSeconds`, opened. */

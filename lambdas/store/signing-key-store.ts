@@ -5,7 +5,7 @@
  * token it signed has expired (docs/key-rotation.md).
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateSigningKey, signingKeyFromPkcs8, verificationKeyOf, type SigningKey } from '../core/signing-key';
 import type { DeploymentKeySet } from '../core/verify-token';
 import type { VerificationKey } from '../core/verification-key';
@@ -27,7 +27,7 @@ const PK = 'SIGNING_KEYS';
 const keyContext = (tableName: string, kid: string) => ({ purpose: 'signing-key', table: tableName, kid });
 
 /** How long a key list read from the table is trusted; an unknown kid refreshes sooner (cool-down below). */
-const LIST_TTL_MS = 5 * 60_000;
+export const LIST_TTL_MS = 5 * 60_000;
 const UNKNOWN_KID_COOLDOWN_MS = 30_000;
 
 export class SigningKeyStore implements DeploymentKeySet {
@@ -35,6 +35,7 @@ export class SigningKeyStore implements DeploymentKeySet {
   private lastForcedRefresh = 0;
   private readonly opened = new Map<string, SigningKey>();
   private readonly verifiers = new Map<string, VerificationKey>();
+  private readonly sortKeys = new Map<string, string>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -56,7 +57,10 @@ export class SigningKeyStore implements DeploymentKeySet {
         }),
       ),
     );
-    const items = (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as SigningKeyItem);
+    const items = (out.Items ?? []).map(({ pk: _pk, sk, ...rest }) => {
+      this.sortKeys.set(String(rest.kid), String(sk));
+      return rest as SigningKeyItem;
+    });
     this.cached = { items, at: now };
     return items;
   }
@@ -132,6 +136,25 @@ export class SigningKeyStore implements DeploymentKeySet {
     }
     this.cached = undefined;
     return item;
+  }
+
+  /** Schedules a key's end: published and accepted until `retiresAt` (epoch seconds). */
+  async retire(kid: string, retiresAt: number): Promise<void> {
+    if (!this.sortKeys.has(kid)) await this.list(true);
+    const sk = this.sortKeys.get(kid);
+    if (sk === undefined) throw new Error(`no signing key ${kid}`);
+    await guarded('retire signing key', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: PK, sk },
+          UpdateExpression: 'SET retiresAt = :r',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':r': retiresAt },
+        }),
+      ),
+    );
+    this.cached = undefined;
   }
 
   private async open(item: SigningKeyItem): Promise<SigningKey> {
