@@ -14,7 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { JwksDocument, JwksFetcher } from '../core/jwks-cache';
-import { addressAllowed } from './address-policy';
+import { addressAllowed, classifyAddress } from './address-policy';
 
 export const JWKS_FETCH_TIMEOUT_MS = 5_000;
 export const JWKS_MAX_BYTES = 512 * 1024;
@@ -51,7 +51,10 @@ export function checkJwksUrl(raw: string, allowLoopback: boolean): URL {
   if (url.username || url.password) throw new JwksFetchError('URL must not carry credentials');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowLoopback)) throw new JwksFetchError('URL must be https');
   const host = bareHost(url);
-  if (isIP(host) && !addressAllowed(host, allowLoopback)) throw new JwksFetchError('URL points to a private, loopback or link-local address');
+  if (isIP(host)) {
+    const ok = url.protocol === 'http:' ? classifyAddress(host) === 'loopback' : addressAllowed(host, allowLoopback);
+    if (!ok) throw new JwksFetchError(url.protocol === 'http:' ? 'plain http is allowed to loopback only' : 'URL points to a private, loopback or link-local address');
+  }
   return url;
 }
 
@@ -74,11 +77,12 @@ export function createJwksFetcher(options: JwksFetcherOptions = {}): JwksFetcher
   const resolve = options.resolve ?? systemResolve;
 
   // Called by net.connect for host names: every answer must be allowed, or none is used.
-  const checkedLookup: LookupFunction = (hostname, opts: LookupOptions, callback) => {
+  // Plain http (local gateway only) must stay on loopback.
+  const checkedLookup = (httpOnly: boolean): LookupFunction => (hostname, opts: LookupOptions, callback) => {
     resolve(hostname).then(
       (addrs) => {
-        const bad = addrs.length === 0 || addrs.some((a) => !addressAllowed(a.address, allowLoopback));
-        if (bad) {
+        const ok = (a: string) => (httpOnly ? classifyAddress(a) === 'loopback' : addressAllowed(a, allowLoopback));
+        if (addrs.length === 0 || !addrs.every((a) => ok(a.address))) {
           callback(new JwksFetchError('host resolves to a private, loopback or link-local address'), '', 4);
           return;
         }
@@ -89,7 +93,7 @@ export function createJwksFetcher(options: JwksFetcherOptions = {}): JwksFetcher
     );
   };
 
-  return (raw: string): Promise<JwksDocument> => {
+  return async (raw: string): Promise<JwksDocument> => {
     const url = checkJwksUrl(raw, allowLoopback);
     const signal = AbortSignal.timeout(timeoutMs);
     const lib = url.protocol === 'https:' ? https : http;
@@ -100,7 +104,7 @@ export function createJwksFetcher(options: JwksFetcherOptions = {}): JwksFetcher
         {
           method: 'GET',
           headers: { accept: 'application/jwk-set+json, application/json' },
-          lookup: checkedLookup,
+          lookup: checkedLookup(url.protocol === 'http:'),
           signal,
           // No pooled sockets: each fetch resolves (and checks) its address again.
           agent: false,
@@ -130,7 +134,7 @@ export function createJwksFetcher(options: JwksFetcherOptions = {}): JwksFetcher
             }
             chunks.push(chunk);
           });
-          res.on('error', (err) => fail('response failed', err));
+          res.on('error', (err) => fail(signal.aborted ? 'timed out' : 'response failed', err));
           res.on('end', () => {
             if (size > maxBytes) return;
             let body: unknown;
