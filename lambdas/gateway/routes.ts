@@ -79,6 +79,8 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Exchange clientName + clientSecret for a 4-hour JWT' },
   { method: 'GET', path: '/.well-known/jwks.json', function: 'public', operation: 'getJwks', auth: 'none',
     summary: "The deployment's public signing keys" },
+  { method: 'GET', path: '/openapi.json', function: 'public', operation: 'getOpenApi', auth: 'none',
+    summary: 'This API described in OpenAPI 3.1' },
   { method: 'GET', path: '/v1/auth/verify', function: 'api', operation: 'verifyAuth', auth: 'jwt',
     summary: 'The authenticated entity behind the bearer token' },
   { method: 'POST', path: '/admin/clients', function: 'admin', operation: 'createClient', auth: 'operator',

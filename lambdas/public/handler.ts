@@ -4,6 +4,7 @@ import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
+import { buildOpenApi } from '../gateway/openapi/document';
 import { launchSession } from './launch';
 
 function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
@@ -19,8 +20,14 @@ function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
   };
 }
 
+/** The document is a pure function of the code: built once per container. */
+function getOpenApi(): Operation {
+  let doc: Record<string, unknown> | undefined;
+  return async () => ({ status: 200, body: (doc ??= buildOpenApi()), headers: { 'Cache-Control': 'public, max-age=300' } });
+}
+
 export function publicOperations(deps: Deps): Record<string, Operation> {
-  return { getJwks: getJwks(deps), launchSession: launchSession(deps) };
+  return { getJwks: getJwks(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps) };
 }
 
 export function createPublic(deps: Deps): IntegrationHandler {

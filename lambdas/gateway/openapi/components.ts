@@ -1,0 +1,151 @@
+/**
+ * Shared JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the contract's bodies
+ * (../shared/CONTRACT.md). Referenced by name from operations.ts.
+ */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+const str = (description?: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...(description ? { description } : {}), ...extra });
+const isoTime = (description: string): JsonSchema => str(description, { format: 'date-time' });
+const obj = (properties: Record<string, JsonSchema>, required: readonly string[] = [], extra: JsonSchema = {}): JsonSchema => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+  ...extra,
+});
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+const clientName = str('3-64 of [a-z0-9-]', { pattern: '^[a-z0-9-]{3,64}$' });
+const secret = str('256 bits of randomness, base64url; shown once', { pattern: '^[A-Za-z0-9_-]{43,}$' });
+const quota = obj(
+  {
+    limit: { type: 'integer', minimum: 1 },
+    period: { enum: ['DAY', 'WEEK', 'MONTH'] },
+    rateLimit: { type: 'integer', minimum: 1, description: 'steady requests per second' },
+    burstLimit: { type: 'integer', minimum: 1 },
+  },
+  ['limit', 'period'],
+  { additionalProperties: false },
+);
+const sessionType = { enum: ['audio', 'block', 'video'] };
+
+export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  Error: obj(
+    {
+      error: str('stable machine-readable code (see the error table)'),
+      error_description: str('human-readable; never a secret, a stack trace, or whether a clientName exists'),
+    },
+    ['error', 'error_description'],
+  ),
+  GraphQLErrorResponse: obj(
+    {
+      errors: {
+        type: 'array',
+        items: obj({ message: str(), extensions: obj({ code: str('the same codes as the JSON error table') }, ['code']) }, ['message', 'extensions']),
+      },
+    },
+    ['errors'],
+  ),
+  AuthTokenRequest: obj(
+    {
+      clientName,
+      clientSecret: str(),
+      userInfo: { type: 'object', description: 'copied into the token as the `user` claim' },
+      sub: str('an end-user id: gives the token a user context'),
+    },
+    ['clientName', 'clientSecret'],
+  ),
+  TokenResponse: obj(
+    { token: str('a JWT signed by the deployment key (ES256, kid in header)'), tokenType: { const: 'Bearer' }, expiresIn: { const: 14400 }, expiresAt: isoTime('exp as ISO 8601 UTC') },
+    ['token', 'tokenType', 'expiresIn', 'expiresAt'],
+  ),
+  Jwks: obj({ keys: { type: 'array', items: obj({ kty: str(), kid: str(), alg: str(), use: str(), crv: str(), x: str(), y: str() }, ['kty', 'kid']) } }, ['keys']),
+  AuthenticatedEntity: obj(
+    {
+      clientName,
+      sub: str(),
+      scope: { type: 'array', items: str() },
+      tokenKind: { enum: ['issued', 'client-hs256', 'client-asymmetric'] },
+      alg: str(),
+      kid: str(),
+      expiresAt: isoTime('token expiry, when it has exp'),
+      stage: { enum: ['sandbox', 'prod'] },
+    },
+    ['clientName', 'scope', 'tokenKind', 'alg', 'stage'],
+  ),
+  Quota: quota,
+  CreateClientRequest: obj(
+    {
+      clientName,
+      scopes: { type: 'array', items: str(), maxItems: 50 },
+      requiredClaims: { type: 'array', items: { enum: ['exp', 'iat', 'iss', 'aud'] } },
+      maxTokenLifetimeSeconds: { type: 'integer', minimum: 1 },
+      audience: str(),
+      quota: ref('Quota'),
+    },
+    ['clientName'],
+    { additionalProperties: false },
+  ),
+  CreateClientResponse: obj({ clientName, clientSecret: secret, apiKey: str('the catalog API key, shown once') }, ['clientName', 'clientSecret']),
+  Client: obj(
+    {
+      clientName,
+      scopes: { type: 'array', items: str() },
+      requiredClaims: { type: 'array', items: str() },
+      maxTokenLifetimeSeconds: { type: 'integer' },
+      audience: str(),
+      quota: ref('Quota'),
+      revokedBefore: isoTime('tokens issued before this are revoked'),
+      secrets: { type: 'array', items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }) },
+      keys: { oneOf: [{ type: 'null' }, obj({ kind: str(), updatedAt: str(), jwksUri: str() })] },
+    },
+    ['clientName'],
+    { description: "a client's settings; never a secret" },
+  ),
+  RotateSecretRequest: obj({ graceSeconds: { type: 'integer', minimum: 0, maximum: 604800, default: 86400 } }, [], { additionalProperties: false }),
+  RotateSecretResponse: obj({ clientSecret: secret, previousValidUntil: isoTime('the previous secret works until then') }, ['clientSecret', 'previousValidUntil']),
+  PutKeysRequest: {
+    oneOf: [
+      obj({ jwks: obj({ keys: { type: 'array', items: { type: 'object' } } }, ['keys']) }, ['jwks'], { additionalProperties: false }),
+      obj({ jwksUri: str('https only; fetched with a 5 s timeout and a 512 KiB cap', { format: 'uri' }) }, ['jwksUri'], { additionalProperties: false }),
+      obj({ pem: str('a PEM public key or certificate') }, ['pem'], { additionalProperties: false }),
+    ],
+    description: 'public keys only: private, symmetric and unsupported keys are refused',
+  },
+  RevocationRequest: {
+    oneOf: [
+      obj({ jti: str() }, ['jti'], { additionalProperties: false }),
+      obj({ clientName, issuedBefore: { oneOf: [{ type: 'integer', description: 'NumericDate seconds' }, isoTime('ISO 8601')] } }, ['clientName', 'issuedBefore'], { additionalProperties: false }),
+    ],
+  },
+  Usage: obj(
+    { used: { type: 'integer' }, limit: { type: 'integer' }, period: { enum: ['DAY', 'WEEK', 'MONTH'] }, remaining: { type: 'integer' }, resetsAt: isoTime('when the period ends') },
+    ['used', 'limit', 'period', 'remaining', 'resetsAt'],
+  ),
+  WorkoutSession: obj({ id: str(), type: sessionType, title: str() }, ['id', 'type', 'title'], {
+    description: 'a workout session payload; further fields depend on the type',
+    additionalProperties: true,
+  }),
+  PutSessionRequest: obj({ type: sessionType, title: str() }, ['type', 'title'], { additionalProperties: true }),
+  GraphQLRequest: obj({ query: str(), variables: { type: 'object' }, operationName: str() }, ['query']),
+  GraphQLResponse: obj({ data: { type: ['object', 'null'] }, errors: { type: 'array', items: { type: 'object' } }, extensions: obj({ workoutkit: obj({ token: str('the WorkoutKitToken') }) }) }),
+  LaunchRequest: obj(
+    {
+      token: str('the WorkoutKitToken'),
+      deviceId: str(),
+      sessionId: str(),
+      payloadDigest: str('base64url (no padding) SHA-256 of the RFC 8785 canonical JSON of the session payload'),
+    },
+    ['token', 'deviceId', 'sessionId', 'payloadDigest'],
+  ),
+  LaunchResponse: obj({ valid: { const: true }, expiresAt: isoTime('end of the token day') }, ['valid', 'expiresAt']),
+  EventRequest: obj({ type: str(), sessionId: str(), occurredAt: isoTime('when it happened'), data: { type: 'object' } }, ['type']),
+  EventAccepted: obj({ id: str() }, ['id']),
+  CatalogPage: obj(
+    {
+      items: { type: 'array', items: obj({ id: str(), type: sessionType, title: str(), duration: { type: 'number' }, coach: str() }, ['id', 'type', 'title']) },
+      nextCursor: str('pass as ?cursor= for the next page; absent on the last page'),
+    },
+    ['items'],
+  ),
+  OpenApiDocument: { type: 'object', description: 'this document' },
+};

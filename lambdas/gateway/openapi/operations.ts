@@ -1,0 +1,150 @@
+/**
+ * The per-operation half of the OpenAPI description: bodies, extra parameters and the error
+ * codes each route adds to those its auth mode implies (document.ts). Keyed by
+ * `METHOD /path` as the contract writes them, so a route added to routes.ts finds its entry
+ * whatever its operation id; a route without an entry fails test/docs (add it here, then
+ * `npm run docs`).
+ */
+import type { ErrorCode } from '../../core/errors';
+
+export interface ResponseDoc {
+  readonly description: string;
+  /** A component schema name (components.ts). */
+  readonly schema?: string;
+  /** @default 'application/json' */
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ParameterDoc {
+  readonly name: string;
+  readonly in: 'header' | 'query';
+  readonly description: string;
+  readonly required?: boolean;
+}
+
+export interface OperationDoc {
+  readonly tag: 'auth' | 'sessions' | 'sdk' | 'catalog' | 'settings' | 'operator' | 'meta';
+  readonly description?: string;
+  readonly requestBody?: string;
+  readonly parameters?: readonly ParameterDoc[];
+  readonly responses: Readonly<Record<number, ResponseDoc>>;
+  /** Error codes beyond those implied by the route's auth mode and body. */
+  readonly errors?: readonly ErrorCode[];
+  /** The catalog also accepts the client's API key. */
+  readonly alsoApiKey?: boolean;
+  /** Errors in GraphQL's format instead of the contract's JSON object. */
+  readonly errorFormat?: 'graphql';
+}
+
+const DEVICE: ParameterDoc = { name: 'X-WorkoutKit-Device', in: 'header', description: 'an app-lifecycle random device id (never a tracking id)' };
+const TOKEN_HEADER = { 'X-WorkoutKit-Token': 'the WorkoutKitToken (device-bound launch token), when X-WorkoutKit-Device was sent' };
+
+export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
+  'POST /authtoken': {
+    tag: 'auth',
+    description: 'The JWT payload holds `user` (the userInfo), `clientName`, `iat`, `exp` (= iat + 4 h), `jti`, and `sub` when given.',
+    requestBody: 'AuthTokenRequest',
+    responses: { 200: { description: 'a 4-hour token', schema: 'TokenResponse' } },
+    errors: ['invalid_client'],
+  },
+  'GET /.well-known/jwks.json': {
+    tag: 'auth',
+    responses: { 200: { description: 'current and still-valid previous public keys', schema: 'Jwks' } },
+  },
+  'GET /openapi.json': {
+    tag: 'meta',
+    responses: { 200: { description: 'this OpenAPI 3.1 document', schema: 'OpenApiDocument' } },
+  },
+  'GET /v1/auth/verify': {
+    tag: 'auth',
+    responses: { 200: { description: 'the authenticated entity behind the bearer token', schema: 'AuthenticatedEntity' } },
+  },
+  'GET /v1/{clientName}/sessions/{sessionId}': {
+    tag: 'sessions',
+    description: 'With `X-WorkoutKit-Device` (and a token with `sub`) the answer also carries a WorkoutKitToken.',
+    parameters: [DEVICE],
+    responses: { 200: { description: 'the session payload', schema: 'WorkoutSession', headers: TOKEN_HEADER } },
+    errors: ['not_found'],
+  },
+  'POST /graphql': {
+    tag: 'sessions',
+    description: '`publicWorkoutSession(id: ID!)` returns a session with its `workoutKitToken`. Schema: docs/schema.graphql.',
+    parameters: [{ ...DEVICE, required: true }],
+    requestBody: 'GraphQLRequest',
+    responses: { 200: { description: 'GraphQL result', schema: 'GraphQLResponse', headers: TOKEN_HEADER } },
+    errors: ['device_required'],
+    errorFormat: 'graphql',
+  },
+  'POST /v1/sdk/launch': {
+    tag: 'sdk',
+    description: 'Checks a WorkoutKitToken for this device, session and payload; no other authentication.',
+    requestBody: 'LaunchRequest',
+    responses: { 200: { description: 'the token is valid', schema: 'LaunchResponse' } },
+    errors: ['launch_token_invalid'],
+  },
+  'POST /v1/events': {
+    tag: 'sessions',
+    requestBody: 'EventRequest',
+    responses: { 202: { description: 'recorded', schema: 'EventAccepted' } },
+  },
+  'GET /v1/{clientName}/catalog': {
+    tag: 'catalog',
+    description: 'The tenant’s sessions without media URLs or launch tokens, paginated; metered either way.',
+    parameters: [
+      { name: 'cursor', in: 'query', description: 'from the previous page' },
+      { name: 'limit', in: 'query', description: 'page size' },
+    ],
+    responses: { 200: { description: 'a page of the catalog', schema: 'CatalogPage' } },
+    alsoApiKey: true,
+  },
+  'GET /portal': {
+    tag: 'meta',
+    responses: { 200: { description: 'the developer portal page', contentType: 'text/html' } },
+  },
+  'POST /admin/clients': {
+    tag: 'operator',
+    requestBody: 'CreateClientRequest',
+    responses: { 201: { description: 'created; the secret (and API key) are shown this once', schema: 'CreateClientResponse' } },
+    errors: ['conflict'],
+  },
+  'GET /admin/clients/{clientName}': {
+    tag: 'operator',
+    responses: { 200: { description: "the client's settings, never its secret", schema: 'Client' } },
+    errors: ['not_found'],
+  },
+  'POST /admin/clients/{clientName}/rotate-secret': {
+    tag: 'operator',
+    requestBody: 'RotateSecretRequest',
+    responses: { 200: { description: 'a new secret; both work until previousValidUntil', schema: 'RotateSecretResponse' } },
+    errors: ['not_found'],
+  },
+  'PUT /admin/clients/{clientName}/keys': {
+    tag: 'operator',
+    requestBody: 'PutKeysRequest',
+    responses: { 200: { description: "the client's verification keys were replaced", schema: 'Client' } },
+    errors: ['not_found'],
+  },
+  'POST /admin/revocations': {
+    tag: 'operator',
+    description: 'Takes effect within the authorizer cache TTL; a token without `iat` counts as issued before any cut-off.',
+    requestBody: 'RevocationRequest',
+    responses: { 201: { description: 'revoked' } },
+    errors: ['not_found'],
+  },
+  'POST /admin/signing-keys/rotate': {
+    tag: 'operator',
+    description: 'Adds a new deployment signing key; the previous one stays published until the tokens it signed expire.',
+    responses: { 200: { description: 'rotated', schema: 'Jwks' } },
+  },
+  'GET /admin/clients/{clientName}/usage': {
+    tag: 'operator',
+    responses: { 200: { description: "the client's quota use in the current period", schema: 'Usage' } },
+    errors: ['not_found'],
+  },
+  'PUT /admin/sessions/{sessionId}': {
+    tag: 'operator',
+    requestBody: 'PutSessionRequest',
+    responses: { 200: { description: 'upserted', schema: 'WorkoutSession' } },
+  },
+};
