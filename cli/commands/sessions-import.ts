@@ -100,10 +100,9 @@ export async function importSessions(
       try {
         await putOne(item);
       } catch (err) {
-        // Network failures stop the import: the stage is not reachable for anyone.
-        if (err instanceof CliError && err.exitCode === EXIT.network) aborted ??= err.message;
-        else if (err instanceof CliError) aborted ??= err.message;
-        else throw err;
+        // Network failures (and missing credentials) stop the import: every other item would fail alike.
+        if (!(err instanceof CliError)) throw err;
+        aborted ??= `${err.message}${err.hint ? ` — ${err.hint}` : ''}`;
         failures.push({ id: item.id, error: err.message });
       }
       options.onDone?.();
