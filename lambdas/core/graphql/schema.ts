@@ -1,6 +1,6 @@
 /**
  * The GraphQL schema, in one place: this SDL. docs/schema.graphql is its printed form,
- * checked by test/core/graphql-schema.test.ts (regenerate with
+ * checked by test/core/graphql.test.ts (regenerate with npm run docs, or
  * `npx tsx -e "console.log(require('./lambdas/core/graphql/schema').printedSchema())" > docs/schema.graphql`).
  *
  * Field names are the REST payload's keys (lambdas/core/sessions.ts) and nullable fields

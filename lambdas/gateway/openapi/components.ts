@@ -121,11 +121,29 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     { used: { type: 'integer' }, limit: { type: 'integer' }, period: { enum: ['DAY', 'WEEK', 'MONTH'] }, remaining: { type: 'integer' }, resetsAt: isoTime('when the period ends') },
     ['used', 'limit', 'period', 'remaining', 'resetsAt'],
   ),
-  WorkoutSession: obj({ id: str(), type: sessionType, title: str() }, ['id', 'type', 'title'], {
-    description: 'a workout session payload; further fields depend on the type',
+  WorkoutSession: obj(
+    {
+      id: str(),
+      type: sessionType,
+      title: str(),
+      description: { type: ['string', 'null'] },
+      durationSeconds: { type: 'integer' },
+      level: { enum: ['beginner', 'intermediate', 'advanced'] },
+      tags: { type: 'array', items: str() },
+      imageUrl: { type: ['string', 'null'] },
+      coach: obj({ name: str(), bio: { type: ['string', 'null'] }, avatarUrl: { type: ['string', 'null'] } }, ['name']),
+    },
+    ['id', 'type', 'title', 'durationSeconds', 'level', 'tags', 'coach'],
+    {
+      description: 'every field is present (absent optional values are null); audio adds audioUrl/transcriptUrl, video videoUrl/posterUrl/captionsUrl, block its blocks. GraphQL: docs/schema.graphql',
+      additionalProperties: true,
+    },
+  ),
+  PutSessionRequest: obj({ type: sessionType, title: str() }, ['type', 'title'], {
+    description: 'the session content without its id (validated per type: lambdas/core/sessions.ts)',
     additionalProperties: true,
   }),
-  PutSessionRequest: obj({ type: sessionType, title: str() }, ['type', 'title'], { additionalProperties: true }),
+  PutSessionResponse: obj({ session: ref('WorkoutSession'), created: { type: 'boolean' }, updatedAt: isoTime('when stored') }, ['session', 'created', 'updatedAt']),
   GraphQLRequest: obj({ query: str(), variables: { type: 'object' }, operationName: str() }, ['query']),
   GraphQLResponse: obj({ data: { type: ['object', 'null'] }, errors: { type: 'array', items: { type: 'object' } }, extensions: obj({ workoutkit: obj({ token: str('the WorkoutKitToken') }) }) }),
   LaunchRequest: obj(

@@ -66,7 +66,7 @@ function errorResponses(route: RouteSpec, doc: OperationDoc): Record<string, unk
   const out: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const schema =
-      doc.errorFormat === 'graphql'
+      (route.errorFormat ?? doc.errorFormat) === 'graphql'
         ? { $ref: '#/components/schemas/GraphQLErrorResponse' }
         : { allOf: [{ $ref: '#/components/schemas/Error' }, { properties: { error: { enum: codes } } }] };
     const headers: Record<string, unknown> = {};

@@ -145,6 +145,6 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   'PUT /admin/sessions/{sessionId}': {
     tag: 'operator',
     requestBody: 'PutSessionRequest',
-    responses: { 200: { description: 'upserted', schema: 'WorkoutSession' } },
+    responses: { 200: { description: 'upserted', schema: 'PutSessionResponse' } },
   },
 };
