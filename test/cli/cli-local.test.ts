@@ -2,6 +2,9 @@
  * The operator CLI against the local gateway: the operations an operator runs, their --json
  * output, and the exit codes scripts rely on (0 ok, 1 API error, 2 usage, 3 network).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 import { cli } from './run-cli';
 
@@ -103,5 +106,23 @@ describe('workoutkit token', () => {
     const run = await cli(['token', 'cli-token', '--secret', 'not-the-secret', '--url', url, '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stderr)).toMatchObject({ error: 'invalid_client', status: 401 });
+  });
+});
+
+describe('workoutkit sessions import', () => {
+  it('loads a catalogue into the stage, and reports the item the API refused', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wk-cat-')), 'catalogue.ndjson');
+    const item = (id: string, audioUrl: string) =>
+      JSON.stringify({ id, type: 'audio', title: `Walk ${id}`, durationSeconds: 1200, level: 'beginner', coach: { name: 'Sam Rivera' }, audioUrl });
+    writeFileSync(file, [item('walk-1', 'https://media.example.com/1.m4a'), item('walk-2', 'https://media.example.com/2.m4a'), item('walk-bad', 'http://insecure.example.com/a.m4a')].join('\n'));
+    const run = await cli(['sessions', 'import', file, '--url', url, '--json'], env);
+    expect(run.code).toBe(1);
+    expect(run.json()).toMatchObject({ total: 3, imported: 2, failed: 1, failures: [{ id: 'walk-bad', status: 400 }] });
+
+    const created = await cli(['client', 'create', 'cli-content', '--url', url, '--json'], env);
+    const token = await cli(['token', 'cli-content', '--url', url], { WK_CLIENT_SECRET: created.json().clientSecret as string });
+    const got = await gw.call('sandbox', 'GET', '/v1/cli-content/sessions/walk-2', { token: token.stdout.trim() });
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: 'walk-2', title: 'Walk walk-2' });
   });
 });
