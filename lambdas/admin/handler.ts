@@ -6,19 +6,22 @@ import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
+import { usageBackendFor } from '../runtime/usage';
 import { createClient, getClient } from './clients';
 import { putSession } from './sessions';
 import { createRevocation, putClientKeys, rotateSecret, rotateSigningKeys } from './credentials';
+import { getClientUsage } from './usage';
 
 export function adminOperations(deps: Deps): Record<string, Operation> {
   return {
-    createClient: createClient(deps),
+    createClient: createClient(deps, () => usageBackendFor(deps)),
     getClient: getClient(deps),
     putSession: putSession(deps),
     putClientKeys: putClientKeys(deps),
     rotateClientSecret: rotateSecret(deps),
     createRevocation: createRevocation(deps),
     rotateSigningKeys: rotateSigningKeys(deps),
+    getClientUsage: getClientUsage(deps, () => usageBackendFor(deps)),
   };
 }
 

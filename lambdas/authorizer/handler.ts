@@ -3,6 +3,12 @@
  * the contract code (rendered by the ACCESS_DENIED Gateway Response); a dependency failure
  * throws, which API Gateway answers as AUTHORIZER_FAILURE (503): fail closed, and nothing
  * is cached for it.
+ *
+ * An Allow carries the client's API key as `usageIdentifierKey`: with the API's key source
+ * set to AUTHORIZER, that is how API Gateway picks the usage plan to meter and throttle the
+ * request by. A Deny never carries it, so refused requests are never metered.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { toAuthorizerContext } from '../core/auth-context';
@@ -23,21 +29,41 @@ export function headerValue(headers: Record<string, string | undefined> | null, 
   return undefined;
 }
 
-export function createAuthorizer(deps: Pick<Deps, 'verifyToken'>): AuthorizerHandler {
+export type AuthorizerDeps = Pick<Deps, 'verifyToken' | 'metrics'> & {
+  clientDirectory: Pick<Deps['clientDirectory'], 'usageKey'>;
+};
+
+export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   return async (event: APIGatewayRequestAuthorizerEvent) => {
-    const header = headerValue(event.headers, AUTHORIZER_IDENTITY_HEADER);
-    const match = header === undefined ? null : BEARER.exec(header);
-    if (!match?.[1]) return denyPolicy(event.methodArn, 'invalid_token', 'Missing or malformed bearer token');
+    const started = performance.now();
+    const elapsed = (): number => Math.round((performance.now() - started) * 100) / 100;
     try {
-      const entity = await deps.verifyToken(match[1]);
-      return allowPolicy(entity.clientName, event.methodArn, toAuthorizerContext(entity));
-    } catch (err) {
-      if (err instanceof GatewayError && err.status === 401) {
-        logger.info('denied', { reason: err.code });
-        return denyPolicy(event.methodArn, err.code, err.message);
+      const header = headerValue(event.headers, AUTHORIZER_IDENTITY_HEADER);
+      const match = header === undefined ? null : BEARER.exec(header);
+      if (!match?.[1]) {
+        deps.metrics.authorization({ allowed: false, reason: 'invalid_token', latencyMs: elapsed() });
+        return denyPolicy(event.methodArn, 'invalid_token', 'Missing or malformed bearer token');
       }
-      logger.error('authorizer failure', { error: err instanceof GatewayError ? err.code : String(err) });
-      throw new Error('Authorizer dependency failure');
+      try {
+        const entity = await deps.verifyToken(match[1]);
+        const usageKey = await deps.clientDirectory.usageKey(entity.clientName);
+        // A client without a key still gets its Allow; API Gateway then refuses the request
+        // (403, INVALID_API_KEY) because every jwt method requires a key: never unmetered.
+        if (usageKey === undefined) logger.warn('client has no api key', { clientName: entity.clientName });
+        deps.metrics.authorization({ allowed: true, reason: 'ok', tokenKind: entity.tokenKind, latencyMs: elapsed() });
+        logger.debug('allowed', { clientName: entity.clientName, tokenKind: entity.tokenKind });
+        return allowPolicy(entity.clientName, event.methodArn, toAuthorizerContext(entity), usageKey);
+      } catch (err) {
+        if (err instanceof GatewayError && err.status === 401) {
+          deps.metrics.authorization({ allowed: false, reason: err.code, latencyMs: elapsed() });
+          logger.info('denied', { reason: err.code });
+          return denyPolicy(event.methodArn, err.code, err.message);
+        }
+        logger.error('authorizer failure', { error: err instanceof GatewayError ? err.code : String(err) });
+        throw new Error('Authorizer dependency failure');
+      }
+    } finally {
+      deps.metrics.flush(); // one EMF line per invocation
     }
   };
 }

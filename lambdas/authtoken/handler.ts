@@ -30,6 +30,8 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
           deps.issuer,
           deps.clock(),
         );
+        deps.metrics.tokenIssued('issued');
+        deps.metrics.flush();
         const { jti: _jti, ...body } = issued;
         return { status: 200, body };
       },

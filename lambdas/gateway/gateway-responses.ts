@@ -24,6 +24,7 @@ export type GatewayResponseType =
   | 'REQUEST_TOO_LARGE'
   | 'THROTTLED'
   | 'QUOTA_EXCEEDED'
+  | 'INVALID_API_KEY'
   | 'INTEGRATION_FAILURE'
   | 'INTEGRATION_TIMEOUT'
   | 'DEFAULT_4XX'
@@ -100,6 +101,14 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
     status: 429,
     headers: { ...CONTENT_TYPE, 'Retry-After': '3600' },
     body: json('quota_exceeded', 'Quota for the period exhausted'),
+  },
+  // An Allow whose usageIdentifierKey is in no usage plan of the stage (or absent): a client
+  // without a provisioned key. Refused, never let through unmetered.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+  INVALID_API_KEY: {
+    status: 403,
+    headers: CONTENT_TYPE,
+    body: json('insufficient_permissions', 'No usage plan is set up for this client'),
   },
   INTEGRATION_FAILURE: {
     status: 503,

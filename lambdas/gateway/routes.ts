@@ -105,6 +105,8 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Revoke a token by jti, or every token of a client issued before a cut-off' },
   { method: 'POST', path: '/admin/signing-keys/rotate', function: 'admin', operation: 'rotateSigningKeys', auth: 'operator',
     summary: "Rotate the deployment's signing key (published now, signs after a lead time)" },
+  { method: 'GET', path: '/admin/clients/{clientName}/usage', function: 'admin', operation: 'getClientUsage', auth: 'operator',
+    summary: "The client's quota use in the current period" },
 ];
 
 /** Splits a resource path into segments; `{x}` segments are parameters. */

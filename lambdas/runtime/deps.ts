@@ -18,7 +18,11 @@ import { LaunchTokenStore } from '../store/launch-token-store';
 import { SessionStore } from '../store/session-store';
 import { createJwksFetcher } from '../store/jwks-fetcher';
 import { RevocationStore } from '../store/revocation-store';
+import { ApiKeyStore } from '../store/api-key-store';
+import { UsageCounterStore } from '../store/usage-counter-store';
+import { FALLBACK_DEFAULT_QUOTA, parseEffectiveQuota, type EffectiveQuota } from '../core/quota';
 import { deploymentIssuer, type RuntimeEnv } from './env';
+import { createMetrics, type GatewayMetrics } from './metrics';
 
 export interface Deps {
   env: RuntimeEnv;
@@ -40,6 +44,11 @@ export interface Deps {
   launchTokens: LaunchTokenStore;
   deploymentSecrets: DeploymentSecretStore;
   events: EventStore;
+  apiKeys: ApiKeyStore;
+  usageCounters: UsageCounterStore;
+  /** The stage's per-client quota defaults (tenant config; DEFAULT_QUOTA). */
+  defaultQuota: EffectiveQuota;
+  metrics: GatewayMetrics;
 }
 
 export interface DepsOverrides {
@@ -47,6 +56,7 @@ export interface DepsOverrides {
   doc?: DynamoDBDocumentClient;
   keyring?: Keyring;
   fetchJwks?: JwksFetcher;
+  metrics?: GatewayMetrics;
 }
 
 const built = new Map<string, Deps>();
@@ -59,10 +69,11 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
     (env.KEYRING === 'kms' ? kmsKeyring(new KMSClient({}), env.KMS_KEY_ID as string) : localKeyring(env.LOCAL_KEY_FILE as string));
   const issuer = deploymentIssuer(env);
   const clients = new ClientStore(doc, env.TABLE_NAME, keyring);
+  const apiKeys = new ApiKeyStore(doc, env.TABLE_NAME, keyring);
   // http and loopback JWKS URLs only in the local gateway (contract, PUT .../keys).
   const fetchJwks = overrides.fetchJwks ?? createJwksFetcher({ allowLoopback: env.LOCAL_MODE === '1' });
   const jwksCache = new JwksCache(fetchJwks, clock);
-  const clientDirectory = new CachedClientDirectory(clients, clock, jwksCache);
+  const clientDirectory = new CachedClientDirectory(clients, clock, jwksCache, apiKeys);
   const signingKeys = new SigningKeyStore(doc, env.TABLE_NAME, keyring, clock);
   const revocations = new RevocationStore(doc, env.TABLE_NAME, clock);
   const verifyToken = createTokenVerifier({ issuer, deploymentKeys: signingKeys, clients: clientDirectory, revocations, clock });
@@ -71,9 +82,12 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
   const deploymentSecrets = new DeploymentSecretStore(doc, env.TABLE_NAME, keyring, clock);
   const events = new EventStore(doc, env.TABLE_NAME, clock);
+  const usageCounters = new UsageCounterStore(doc, env.TABLE_NAME);
+  const defaultQuota = env.DEFAULT_QUOTA ? parseEffectiveQuota(env.DEFAULT_QUOTA) : FALLBACK_DEFAULT_QUOTA;
+  const metrics = overrides.metrics ?? createMetrics(env);
   return {
     env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, revocations, fetchJwks, jwksCache, verifyToken,
-    sessions, launchTokens, deploymentSecrets, events,
+    sessions, launchTokens, deploymentSecrets, events, apiKeys, usageCounters, defaultQuota, metrics,
   };
 }
 

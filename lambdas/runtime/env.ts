@@ -20,6 +20,15 @@ export interface RuntimeEnv {
   AUTHORIZER_CACHE_TTL: string;
   /** `1` only in the local gateway: allows http JWKS URLs on loopback. */
   LOCAL_MODE?: string;
+  /**
+   * The stage's per-client default quota from the tenant config, JSON
+   * `{"limit","period","rateLimit","burstLimit"}` (lambdas/core/quota.ts).
+   */
+  DEFAULT_QUOTA?: string;
+  /** `apigateway` in AWS (usage plans, GetUsage); absent: the table's own counters (local). */
+  USAGE_BACKEND?: 'apigateway';
+  /** The stage's REST API id (functions that create or read usage plans). */
+  REST_API_ID?: string;
 }
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -45,6 +54,12 @@ export function readRuntimeEnv(source: EnvSource = process.env): RuntimeEnv {
   else env.LOCAL_KEY_FILE = need('LOCAL_KEY_FILE');
   if (source.DYNAMODB_ENDPOINT) env.DYNAMODB_ENDPOINT = source.DYNAMODB_ENDPOINT;
   if (source.LOCAL_MODE === '1') env.LOCAL_MODE = '1';
+  if (source.DEFAULT_QUOTA) env.DEFAULT_QUOTA = source.DEFAULT_QUOTA;
+  if (source.USAGE_BACKEND !== undefined && source.USAGE_BACKEND !== '') {
+    if (source.USAGE_BACKEND !== 'apigateway') throw new Error('USAGE_BACKEND must be apigateway when set');
+    env.USAGE_BACKEND = 'apigateway';
+  }
+  if (source.REST_API_ID) env.REST_API_ID = source.REST_API_ID;
   return env;
 }
 

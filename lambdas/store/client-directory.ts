@@ -7,6 +7,7 @@
  */
 import type { ClientAuthView, ClientDirectory } from '../core/verify-token';
 import { importJwks, importPem, type VerificationKey } from '../core/verification-key';
+import type { ApiKeyStore } from './api-key-store';
 import type { ClientRecord, ClientStore } from './client-store';
 
 export const CLIENT_CACHE_MS = 5_000;
@@ -25,12 +26,32 @@ export interface RemoteKeyResolver {
 
 export class CachedClientDirectory implements ClientDirectory {
   private readonly entries = new Map<string, Entry>();
+  /** Opened API keys by sealed value: a key never changes, so a warm container opens it once. */
+  private readonly usageKeys = new Map<string, string>();
 
   constructor(
     private readonly store: ClientStore,
     private readonly clock: () => number = Date.now,
     private readonly remote?: RemoteKeyResolver,
+    private readonly apiKeys?: ApiKeyStore,
   ) {}
+
+  /**
+   * The client's API key value, for the authorizer's `usageIdentifierKey` on an Allow. Read
+   * from the same cached record the verifier just used, and opened only on an Allow, so a
+   * Deny never costs a keyring call. Undefined for a client without a key.
+   */
+  async usageKey(clientName: string): Promise<string | undefined> {
+    const stored = (await this.entry(clientName)).record?.apiKey;
+    if (!stored || !this.apiKeys) return undefined;
+    let value = this.usageKeys.get(stored.sealed);
+    if (value === undefined) {
+      value = await this.apiKeys.open(clientName, stored);
+      if (this.usageKeys.size > 10_000) this.usageKeys.clear();
+      this.usageKeys.set(stored.sealed, value);
+    }
+    return value;
+  }
 
   async get(clientName: string): Promise<ClientAuthView | undefined> {
     return (await this.entry(clientName)).view;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClientSettings } from '../core/client-settings';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../core/errors';
+import type { StoredApiKey } from './api-key-store';
 import type { Keyring } from './keyring';
 import { guarded, isConditionFailure } from './store-errors';
 
@@ -31,6 +32,8 @@ export interface ClientRecord extends ClientSettings {
   secrets: SealedSecret[];
   keys?: RegisteredKeys;
   revokedBefore?: number;
+  /** The usage-plan API key (issue 5), sealed; absent on clients created before it existed. */
+  apiKey?: StoredApiKey;
 }
 
 export const clientKey = (clientName: string) => ({ pk: `CLIENT#${clientName}`, sk: 'PROFILE' });

@@ -1,0 +1,40 @@
+/**
+ * The CloudWatch metrics the functions emit (EMF) and the dashboard reads: one list, so
+ * lib/ (dashboard, alarms) and lambdas/runtime/metrics.ts cannot drift apart by a name.
+ * Powertools adds a `service` dimension to every set, so dashboard queries name it too.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+export const METRICS_NAMESPACE = 'WorkoutKit';
+export const METRICS_SERVICE = 'workoutkit-gateway';
+
+export const METRIC = {
+  /** One per authorizer invocation (cache hits never reach the authorizer). */
+  authorizations: 'Authorizations',
+  authorizerLatency: 'AuthorizerLatency',
+  tokensIssued: 'TokensIssued',
+  launchTokensIssued: 'LaunchTokensIssued',
+  launchesRefused: 'LaunchesRefused',
+  quotaUsed: 'QuotaUsed',
+  quotaLimit: 'QuotaLimit',
+  quotaRemaining: 'QuotaRemaining',
+  /** Percent of the period's quota used, per client. */
+  quotaUtilization: 'QuotaUtilization',
+  /** The highest QuotaUtilization over the stage's clients (what the 80 % alarm watches). */
+  maxQuotaUtilization: 'MaxQuotaUtilization',
+} as const;
+
+/** Dimension names; every set also has Tenant and Stage (and Powertools' `service`). */
+export const DIMENSION = {
+  tenant: 'Tenant',
+  stage: 'Stage',
+  outcome: 'Outcome',
+  reason: 'Reason',
+  tokenKind: 'TokenKind',
+  client: 'Client',
+} as const;
+
+/** The authorizer's denial reasons: the 401 codes verification can end in. */
+export const DENIAL_REASONS = ['invalid_token', 'token_expired', 'invalid_signature', 'missing_required_claim', 'token_revoked'] as const;
+export type DenialReason = (typeof DENIAL_REASONS)[number];
+
+export const TOKEN_KINDS = ['issued', 'client-hs256', 'client-asymmetric'] as const;
