@@ -15,6 +15,10 @@ import { type GatewayHooks, type PipelineDeps } from './request-pipeline';
 import { ensureKeyringFile, loadOrCreateAdminKey } from './secret-files';
 import { createGatewayServer } from './server';
 import { createStageRuntime, type FunctionOverrides, loadFunctionModules } from './stage-runtime';
+import type { EffectiveQuota } from '../lambdas/core/quota';
+import { documentClient } from '../lambdas/store/dynamo';
+import { localQuotaDefaults } from './usage-defaults';
+import { StageMeter, usagePlanHooks } from './usage-metering';
 
 export interface LocalGatewayOptions {
   /** @default 0 (a free port) */
@@ -43,9 +47,17 @@ export interface LocalGatewayOptions {
   readonly functions?: FunctionOverrides;
   /** Test seam: another route table. @default ROUTES */
   readonly routes?: readonly RouteSpec[];
+  /** Replaces the usage-plan metering hook (test seam). */
   readonly hooks?: GatewayHooks;
   /** Put the demo catalogue's sessions into each stage when absent. @default true */
   readonly seedDemoCatalogue?: boolean;
+  /**
+   * Meter jwt routes with per-client usage plans (local/usage-metering.ts), as the deployed
+   * API does. @default true with the real route table, false with a test `routes` table
+   */
+  readonly usagePlans?: boolean;
+  /** Per-client quota defaults per stage. @default the tenant's stage quota in tenants.json, else FALLBACK_DEFAULT_QUOTA */
+  readonly quotaDefaults?: Partial<Record<StageName, EffectiveQuota>>;
   /** Where FUNCTIONS entry paths are resolved. @default the project root */
   readonly rootDir?: string;
 }
@@ -94,6 +106,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       for (const stage of STAGES) await seedDemoCatalogue(documentClient(store.endpoint), store.tableNames[stage]);
     }
     const deps = new Map<StageName, PipelineDeps>();
+    const quotaDefaults = localQuotaDefaults(tenant, options.quotaDefaults);
+    const meters = new Map<StageName, StageMeter>();
+    const metering = options.usagePlans ?? options.routes === undefined;
     const partial: Partial<Record<StageName, Omit<LocalGatewayStage, 'baseUrl'>>> = {};
     for (const stage of STAGES) {
       const stageDir = path.join(dataDir, stage);
@@ -106,11 +121,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         DYNAMODB_ENDPOINT: store.endpoint,
         AUTHORIZER_CACHE_TTL: String(ttl),
         LOCAL_MODE: '1',
+        DEFAULT_QUOTA: JSON.stringify(quotaDefaults[stage]),
       };
+      meters.set(stage, new StageMeter({ doc: documentClient(store.endpoint), tableName: env.TABLE_NAME, defaults: quotaDefaults[stage] }, options.clock ?? Date.now));
       const adminKey = options.adminKeys?.[stage] || loadOrCreateAdminKey(stageDir);
       const runtime = createStageRuntime({ stage, env, adminKey, functions });
       const cache = new AuthorizerCache(ttl, options.clock ?? Date.now);
-      deps.set(stage, { runtime, cache, routes: options.routes ?? ROUTES, hooks: options.hooks ?? {}, log });
+      deps.set(stage, { runtime, cache, routes: options.routes ?? ROUTES, hooks: options.hooks ?? (metering ? usagePlanHooks(meters, log) : {}), log });
       partial[stage] = { adminKey, env, apiId: runtime.apiId, authorizerCache: cache };
     }
 
