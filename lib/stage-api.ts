@@ -62,6 +62,9 @@ export class StageApi extends Construct {
       restApiName: `workoutkit-${props.tenant}-${props.stage}`,
       description: `WorkoutKit Gateway, tenant ${props.tenant}, stage ${props.stage}`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // Usage plans meter by the key the authorizer returns (usageIdentifierKey), only on an
+      // Allow: refused requests never count. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       // Access logs need the account's API Gateway CloudWatch role, a per-region setting that
       // must exist once ("only one AWS::ApiGateway::Account per region per account"), so the
       // per-tenant stacks leave it to a one-time setup (docs/deploy.md).
@@ -127,7 +130,9 @@ export class StageApi extends Construct {
   private methodAuth(route: RouteSpec): apigw.MethodOptions {
     switch (route.auth) {
       case 'jwt':
-        return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizer };
+        // apiKeyRequired: API Gateway meters the request by the Allow's key and refuses one
+        // without a key of the stage's usage plans (INVALID_API_KEY), so none runs unmetered.
+        return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizer, apiKeyRequired: true };
       case 'operator':
         // SigV4: only the platform team's IAM principals reach the operator API.
         return { authorizationType: apigw.AuthorizationType.IAM };

@@ -10,8 +10,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_SERVICE } from '../lambdas/gateway/metrics-catalog';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
 import type { StageName } from '../lambdas/gateway/settings';
+import type { EffectiveQuota } from '../lambdas/core/quota';
 import type { RuntimeEnv } from '../lambdas/runtime/env';
 
 /** What a function may do with the deployment's table and envelope key. */
@@ -41,6 +43,8 @@ export interface StageFunctionsProps {
   readonly table: dynamodb.ITable;
   readonly key: kms.IKey;
   readonly authorizerCacheTtlSeconds: number;
+  /** Per-client quota defaults (the tenant config's stage quota), for usage plans and the usage route. */
+  readonly defaultQuota: EffectiveQuota;
   /** Directory holding the entries named in FUNCTIONS and package-lock.json. */
   readonly projectRoot: string;
   readonly logRetention: logs.RetentionDays;
@@ -49,7 +53,8 @@ export interface StageFunctionsProps {
   readonly bundling?: nodejs.BundlingOptions;
 }
 
-export const POWERTOOLS_SERVICE_NAME = 'workoutkit-gateway';
+/** Also the `service` dimension of every EMF metric (lambdas/gateway/metrics-catalog.ts). */
+export const POWERTOOLS_SERVICE_NAME = METRICS_SERVICE;
 
 export function runtimeEnvironment(props: StageFunctionsProps): Record<string, string> {
   const env: Required<Pick<RuntimeEnv, 'TENANT' | 'STAGE' | 'TABLE_NAME' | 'KEYRING' | 'KMS_KEY_ID' | 'AUTHORIZER_CACHE_TTL'>> = {
@@ -61,15 +66,22 @@ export function runtimeEnvironment(props: StageFunctionsProps): Record<string, s
     KMS_KEY_ID: props.key.keyArn,
     AUTHORIZER_CACHE_TTL: String(props.authorizerCacheTtlSeconds),
   };
-  return { ...env, POWERTOOLS_SERVICE_NAME, NODE_OPTIONS: '--enable-source-maps' };
+  const usage: Required<Pick<RuntimeEnv, 'DEFAULT_QUOTA' | 'USAGE_BACKEND'>> = {
+    DEFAULT_QUOTA: JSON.stringify(props.defaultQuota),
+    USAGE_BACKEND: 'apigateway',
+  };
+  return { ...env, ...usage, POWERTOOLS_SERVICE_NAME, NODE_OPTIONS: '--enable-source-maps' };
 }
 
 export class StageFunctions extends Construct {
   readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
+  /** What every function gets; scheduled functions (lib/stage-quota-monitor.ts) reuse it. */
+  readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: StageFunctionsProps) {
     super(scope, id);
     const environment = runtimeEnvironment(props);
+    this.environment = environment;
     const made = {} as Record<FunctionName, nodejs.NodejsFunction>;
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       const spec = FUNCTIONS[name];

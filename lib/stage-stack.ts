@@ -40,6 +40,8 @@ export class StageStack extends Stack {
       stage,
       authorizerCacheTtl: Duration.seconds(tenant.authorizerCacheTtlSeconds),
       throttle: { rateLimit: quota.rateLimit, burstLimit: quota.burstLimit },
+      defaultQuota: quota,
+      alarmEmails: tenant.alarmEmails,
       ...(props.bundling && { bundling: props.bundling }),
       ...(props.projectRoot && { projectRoot: props.projectRoot }),
     });
@@ -55,5 +57,7 @@ export class StageStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.deployment.table.tableName });
     new CfnOutput(this, 'SecretsKeyId', { value: this.deployment.secretsKey.keyId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.deployment.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.deployment.monitoring.dashboard.dashboardName });
   }
 }

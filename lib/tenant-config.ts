@@ -10,12 +10,15 @@ import { clampCacheTtl, STAGES, type StageName } from '../lambdas/gateway/settin
 export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
 export interface StageQuota {
-  /** Requests per period for the stage as a whole. */
+  /**
+   * Requests per period for each client of the stage (its usage plan's quota) unless the
+   * client's own `quota` setting says otherwise.
+   */
   readonly limit: number;
   readonly period: QuotaPeriod;
-  /** Steady-state requests per second (API Gateway stage throttle). */
+  /** Steady-state requests per second: the stage throttle, and each client's default. */
   readonly rateLimit: number;
-  /** Token-bucket burst size (API Gateway stage throttle). */
+  /** Token-bucket burst size: the stage throttle, and each client's default. */
   readonly burstLimit: number;
 }
 

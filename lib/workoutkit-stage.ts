@@ -12,8 +12,13 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../lambdas/gateway/routes';
 import { clampCacheTtl, type StageName } from '../lambdas/gateway/settings';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { FALLBACK_DEFAULT_QUOTA, type EffectiveQuota } from '../lambdas/core/quota';
 import { StageApi } from './stage-api';
 import { StageFunctions } from './stage-functions';
+import { StageMonitoring } from './stage-monitoring';
+import { StageQuotaMonitor } from './stage-quota-monitor';
+import { usagePlanAdminStatements } from './usage-plan-access';
 
 export interface WorkoutKitStageProps {
   /** Tenant id (`[a-z0-9-]`); set as TENANT on every function. */
@@ -31,6 +36,17 @@ export interface WorkoutKitStageProps {
    * @default - the account's regional API Gateway limits
    */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Per-client quota and throttle for clients without their own `quota` setting: each client
+   * gets its own usage plan with these (or its own) limits.
+   * @default FALLBACK_DEFAULT_QUOTA (10 000 a day, 50 rps, burst 100)
+   */
+  readonly defaultQuota?: EffectiveQuota;
+  /**
+   * E-mail addresses subscribed to the stage's alarm topic.
+   * @default - none (the topic exists; subscribe later)
+   */
+  readonly alarmEmails?: readonly string[];
   /**
    * What happens to the table, key and log groups when the stack is deleted.
    * @default RemovalPolicy.RETAIN for prod, RemovalPolicy.DESTROY for sandbox
@@ -59,6 +75,8 @@ export class WorkoutKitStage extends Construct {
   readonly secretsKey: kms.Key;
   readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
   readonly api: StageApi;
+  readonly monitoring: StageMonitoring;
+  readonly quotaMonitor: StageQuotaMonitor;
 
   constructor(scope: Construct, id: string, props: WorkoutKitStageProps) {
     super(scope, id);
@@ -89,17 +107,21 @@ export class WorkoutKitStage extends Construct {
       removalPolicy,
     });
 
-    this.functions = new StageFunctions(this, 'Functions', {
+    const projectRoot = props.projectRoot ?? path.resolve(__dirname, '..');
+    const defaultQuota = props.defaultQuota ?? FALLBACK_DEFAULT_QUOTA;
+    const stageFunctions = new StageFunctions(this, 'Functions', {
       tenant: props.tenant,
       stage: props.stage,
       table: this.table,
       key: this.secretsKey,
       authorizerCacheTtlSeconds: ttlSeconds,
-      projectRoot: props.projectRoot ?? path.resolve(__dirname, '..'),
+      defaultQuota,
+      projectRoot,
       logRetention,
       removalPolicy,
       ...(props.bundling && { bundling: props.bundling }),
-    }).functions;
+    });
+    this.functions = stageFunctions.functions;
 
     this.api = new StageApi(this, 'Gateway', {
       tenant: props.tenant,
@@ -109,6 +131,33 @@ export class WorkoutKitStage extends Construct {
       logRetention,
       removalPolicy,
       ...(props.throttle && { throttle: props.throttle }),
+    });
+
+    // The admin function creates each client's API key and usage plan (POST /admin/clients) and
+    // reads its usage. REST_API_ID and the policy come after the API: the API's methods already
+    // reference the function, and a separate Policy keeps the function from depending on them.
+    const usageScope = { restApiId: this.api.api.restApiId, stage: props.stage };
+    this.functions.admin.addEnvironment('REST_API_ID', usageScope.restApiId);
+    this.functions.admin.role?.attachInlinePolicy(
+      new iam.Policy(this, 'AdminUsagePlans', { statements: usagePlanAdminStatements(this, usageScope) }),
+    );
+
+    this.quotaMonitor = new StageQuotaMonitor(this, 'QuotaMonitor', {
+      table: this.table,
+      environment: stageFunctions.environment,
+      ...usageScope,
+      projectRoot,
+      logRetention,
+      removalPolicy,
+      description: `${props.tenant}/${props.stage}`,
+      ...(props.bundling && { bundling: props.bundling }),
+    });
+
+    this.monitoring = new StageMonitoring(this, 'Monitoring', {
+      tenant: props.tenant,
+      stage: props.stage,
+      apiName: this.api.api.restApiName,
+      alarmEmails: props.alarmEmails ?? [],
     });
   }
 

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../lambdas/gateway/gateway-responses';
 import { FUNCTIONS, ROUTES } from '../../lambdas/gateway/routes';
+import { SCHEDULED_FUNCTIONS } from '../../lambdas/gateway/scheduled';
 import { STAGES } from '../../lambdas/gateway/settings';
 import { ACCESS_LOG_FIELDS } from '../../lib/stage-api';
 import type { StageStack } from '../../lib/stage-stack';
@@ -111,13 +112,14 @@ describe.each(STAGES)('Acme-%s', (stage) => {
 
   test('runs every function on Node.js 22, arm64, with the RuntimeEnv variables and no fixed name', () => {
     const t = templateOf(name);
-    t.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTIONS).length);
+    t.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTIONS).length + Object.keys(SCHEDULED_FUNCTIONS).length);
     for (const [, fn] of resources(t, 'AWS::Lambda::Function')) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties?.FunctionName).toBeUndefined();
       const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(vars).sort()).toEqual(['AUTHORIZER_CACHE_TTL', 'KEYRING', 'KMS_KEY_ID', 'NODE_OPTIONS',
-        'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TENANT']);
+      // REST_API_ID only where usage plans are managed or read (admin, quota monitor).
+      expect(Object.keys(vars).filter((k) => k !== 'REST_API_ID').sort()).toEqual(['AUTHORIZER_CACHE_TTL', 'DEFAULT_QUOTA',
+        'KEYRING', 'KMS_KEY_ID', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TENANT', 'USAGE_BACKEND']);
       expect(vars).toMatchObject({ TENANT: 'acme', STAGE: stage, KEYRING: 'kms', AUTHORIZER_CACHE_TTL: '60',
         NODE_OPTIONS: '--enable-source-maps' });
     }
@@ -125,7 +127,8 @@ describe.each(STAGES)('Acme-%s', (stage) => {
 
   test(`keeps every log group ${prod ? '365' : '30'} days`, () => {
     const groups = resources(templateOf(name), 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length + 1); // + access logs
+    // + access logs
+    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length + Object.keys(SCHEDULED_FUNCTIONS).length + 1);
     for (const [, g] of groups) expect(g.Properties?.RetentionInDays).toBe(prod ? 365 : 30);
   });
 

@@ -1,0 +1,73 @@
+/**
+ * The scheduled functions of SCHEDULED_FUNCTIONS (lambdas/gateway/scheduled.ts): today the
+ * quota monitor, invoked by an EventBridge schedule, reading the table (client list) and
+ * GetUsage of this deployment's usage plans, writing EMF metrics to its log group.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html
+ */
+import * as path from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { SCHEDULED_FUNCTIONS } from '../lambdas/gateway/scheduled';
+import { usagePlanReadStatements } from './usage-plan-access';
+
+export interface StageQuotaMonitorProps {
+  readonly table: dynamodb.ITable;
+  /** The stage's runtime environment (lib/stage-functions.ts runtimeEnvironment), plus REST_API_ID. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly restApiId: string;
+  readonly stage: string;
+  readonly projectRoot: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly bundling?: nodejs.BundlingOptions;
+  readonly description: string;
+}
+
+export class StageQuotaMonitor extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: StageQuotaMonitorProps) {
+    super(scope, id);
+    const spec = SCHEDULED_FUNCTIONS.quotaMonitor;
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(props.projectRoot, spec.entry),
+      handler: 'handler',
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      projectRoot: props.projectRoot,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memorySize,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      description: `${props.description}: ${spec.description}`,
+      environment: { ...props.environment, REST_API_ID: props.restApiId },
+      logGroup,
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        format: nodejs.OutputFormat.CJS,
+        target: 'node22',
+        externalModules: [],
+        ...props.bundling,
+      },
+    });
+    props.table.grantReadData(this.function); // Scan of client profiles; no KMS: it opens nothing
+    this.function.role?.attachInlinePolicy(
+      new iam.Policy(this, 'UsagePlanRead', { statements: usagePlanReadStatements(this, props) }),
+    );
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Publishes per-client quota metrics',
+      schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+  }
+}
