@@ -16,7 +16,6 @@ import { ensureKeyringFile, loadOrCreateAdminKey } from './secret-files';
 import { createGatewayServer } from './server';
 import { createStageRuntime, type FunctionOverrides, loadFunctionModules } from './stage-runtime';
 import type { EffectiveQuota } from '../lambdas/core/quota';
-import { documentClient } from '../lambdas/store/dynamo';
 import { localQuotaDefaults } from './usage-defaults';
 import { StageMeter, usagePlanHooks } from './usage-metering';
 

@@ -20,7 +20,7 @@ export interface LaunchIssueInput {
 
 export type LaunchIssuer = (input: LaunchIssueInput) => Promise<{ token: string; claims: LaunchClaims }>;
 
-export function launchIssuer(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock'>): LaunchIssuer {
+export function launchIssuer(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics'>): LaunchIssuer {
   return async (input) => {
     const [signingKey, deviceKey] = await Promise.all([deps.signingKeys.current(), deps.deploymentSecrets.get('device-hash')]);
     const issued = await issueLaunchToken(
@@ -33,6 +33,8 @@ export function launchIssuer(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets
     await deps.launchTokens.put(issued.claims, signingKey.kid);
     // The jti and the per-token device hash identify the token for support; never the device id.
     logger.info('launch token issued', { jti: issued.claims.jti, sessionId: input.sessionId, clientName: input.clientName });
+    deps.metrics.launchTokenIssued();
+    deps.metrics.flush();
     return issued;
   };
 }

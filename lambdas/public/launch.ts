@@ -26,7 +26,7 @@ export function parseLaunchRequest(body: unknown): LaunchRequest {
   return { token: o.token, deviceId: parseDeviceId(o.deviceId, 'deviceId'), sessionId: o.sessionId, payloadDigest: o.payloadDigest };
 }
 
-export function launchSession(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock'>): Operation {
+export function launchSession(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics'>): Operation {
   return async (req) => {
     const launch = parseLaunchRequest(req.json());
     try {
@@ -51,7 +51,12 @@ export function launchSession(deps: Pick<Deps, 'signingKeys' | 'deploymentSecret
       return { status: 200, body: { valid: true, expiresAt: new Date(claims.exp * 1000).toISOString() } };
     } catch (err) {
       // The reason is the caller's to see (contract); the token itself is never logged.
-      if (err instanceof Error && err.name === 'LaunchTokenInvalidError') logger.info('launch refused', { reason: err.message.split(':')[0] });
+      if (err instanceof Error && err.name === 'LaunchTokenInvalidError') {
+        const reason = err.message.split(':')[0] ?? 'unknown';
+        logger.info('launch refused', { reason });
+        deps.metrics.launchRefused(reason);
+        deps.metrics.flush();
+      }
       throw err;
     }
   };
