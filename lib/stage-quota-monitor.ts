@@ -49,6 +49,7 @@ export class StageQuotaMonitor extends Construct {
       timeout: Duration.seconds(spec.timeoutSeconds),
       description: `${props.description}: ${spec.description}`,
       environment: { ...props.environment, REST_API_ID: props.restApiId },
+      tracing: lambda.Tracing.ACTIVE,
       logGroup,
       bundling: {
         forceDockerBundling: false,
