@@ -10,10 +10,12 @@ export function revokeCommand(deps: ContextDeps): Command {
     .description('revoke a token (--jti) or all of a client’s tokens issued before a time (--client); effective within the authorizer cache TTL')
     .option('--jti <jti>', 'the jti of one token')
     .option('--client <clientName>', 'revoke every token of this client issued before --before')
-    .option('--before <time>', 'cut-off: NumericDate seconds, ISO 8601 or "now"', timeOption('--before'), 'now')
-    .action(async (o: { jti?: string; client?: string; before: string }, cmd: Command) => {
+    .option('--before <time>', 'cut-off: NumericDate seconds, ISO 8601 or "now" (default: now)', timeOption('--before'))
+    // No commander default: commander passes a default value through unparsed, which would send "now" itself.
+    .action(async (o: { jti?: string; client?: string; before?: string }, cmd: Command) => {
       if ((o.jti === undefined) === (o.client === undefined)) throw usageError('Give exactly one of --jti <jti> or --client <clientName>');
-      const body = o.jti !== undefined ? { jti: o.jti } : { clientName: o.client, issuedBefore: o.before };
+      if (o.jti !== undefined && o.before !== undefined) throw usageError('--before goes with --client, not --jti');
+      const body = o.jti !== undefined ? { jti: o.jti } : { clientName: o.client, issuedBefore: o.before ?? new Date().toISOString() };
       const { api, out } = contextFor(cmd, deps);
       const answer = await api.call({
         method: 'POST',
