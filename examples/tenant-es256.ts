@@ -8,6 +8,8 @@
  *    team does this step, or the client itself through /v1/settings; the private key never
  *    leaves the tenant).
  * 3. Sign a short-lived token with jose and call GET /v1/auth/verify.
+ * 4. Read a workout session for that end user (GET /v1/{clientName}/sessions/{sessionId};
+ *    WK_SESSION_ID, default hiit-20-core, a demo session the local gateway seeds).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,6 +22,15 @@ export interface ExampleOptions {
   adminKey: string;
   clientName: string;
   privateKeyPem?: string;
+  /** @default 'hiit-20-core' */
+  sessionId?: string;
+}
+
+export interface ExampleResult {
+  /** What GET /v1/auth/verify says about the token. */
+  entity: Record<string, unknown>;
+  /** The session payload's headline fields. */
+  session: { id: unknown; type: unknown; title: unknown };
 }
 
 async function call(url: string, init: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -28,7 +39,7 @@ async function call(url: string, init: RequestInit): Promise<{ status: number; b
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-export async function runExample(o: ExampleOptions): Promise<Record<string, unknown>> {
+export async function runExample(o: ExampleOptions): Promise<ExampleResult> {
   // 1. The tenant's key pair.
   let privateKey: CryptoKey | KeyObject;
   let publicKey: CryptoKey | KeyObject;
@@ -65,7 +76,12 @@ export async function runExample(o: ExampleOptions): Promise<Record<string, unkn
     .sign(privateKey);
   const verified = await call(`${o.baseUrl}/v1/auth/verify`, { headers: { authorization: `Bearer ${token}` } });
   if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.body)}`);
-  return verified.body;
+
+  // 4. A session payload for user-123 (no X-WorkoutKit-Device: a backend needs no launch token).
+  const sessionId = o.sessionId ?? 'hiit-20-core';
+  const read = await call(`${o.baseUrl}/v1/${encodeURIComponent(o.clientName)}/sessions/${encodeURIComponent(sessionId)}`, { headers: { authorization: `Bearer ${token}` } });
+  if (read.status !== 200) throw new Error(`session: ${read.status} ${JSON.stringify(read.body)}`);
+  return { entity: verified.body, session: { id: read.body.id, type: read.body.type, title: read.body.title } };
 }
 
 if (require.main === module) {
@@ -79,9 +95,10 @@ if (require.main === module) {
     baseUrl: process.env.WK_BASE_URL ?? 'http://127.0.0.1:3000/sandbox',
     adminKey,
     clientName: process.env.WK_CLIENT_NAME ?? 'example-tenant',
+    ...(process.env.WK_SESSION_ID ? { sessionId: process.env.WK_SESSION_ID } : {}),
     ...(file ? { privateKeyPem: readFileSync(file, 'utf8') } : {}),
   }).then(
-    (entity) => console.log(JSON.stringify(entity, null, 2)),
+    (result) => console.log(JSON.stringify(result, null, 2)),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);
