@@ -24,8 +24,9 @@ export function revokeCommand(deps: ContextDeps): Command {
         operator: true,
         ...(o.client ? { hints: { not_found: `no client "${o.client}" on this stage` } } : {}),
       });
+      // The answer, not the request: a client cut-off never moves back, so the effective one may be later than --before.
       const shown = answer && typeof answer === 'object' ? answer : body;
-      out.result(shown, () => `revoked: ${fieldTable(body)}`);
+      out.result(shown, () => fieldTable(shown));
       out.note('Takes effect within the authorizer cache TTL (60 s by default).');
     });
 }

@@ -158,6 +158,13 @@ describe('workoutkit revoke', () => {
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ revoked: 'client', clientName: 'cli-revoke' });
     expect((await verify(recent)).body.error).toBe('token_revoked');
+
+    // An earlier cut-off afterwards does not move it back; the CLI shows the effective one.
+    const effective = run.json().issuedBefore as string;
+    const earlier = await cli(['revoke', '--client', 'cli-revoke', '--before', '2020-01-01T00:00:00Z', '--url', url], env);
+    expect(earlier.code).toBe(0);
+    expect(earlier.stdout).toMatch(/^revoked\s+client$/m);
+    expect(earlier.stdout).toContain(`issuedBefore  ${effective}`);
   });
 
   it('exits 2 without exactly one of --jti and --client, 1 for an unknown client', async () => {
