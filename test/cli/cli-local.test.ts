@@ -126,3 +126,15 @@ describe('workoutkit sessions import', () => {
     expect(got.body).toMatchObject({ id: 'walk-2', title: 'Walk walk-2' });
   });
 });
+
+describe('workoutkit usage', () => {
+  it('reads a client usage against its quota after metered requests', async () => {
+    const created = await cli(['client', 'create', 'cli-usage', '--quota', '50/DAY', '--url', url, '--json'], env);
+    const clientSecret = created.json().clientSecret as string;
+    const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'cli-usage', clientSecret } });
+    for (let i = 0; i < 3; i++) expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: issued.body.token as string })).status).toBe(200);
+    const run = await cli(['usage', 'cli-usage', '--url', url, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ used: 3, limit: 50, period: 'DAY', remaining: 47 });
+  });
+});
