@@ -4,15 +4,9 @@ import { createApiClient, type ApiClient } from './api-client';
 import { usageError } from './exit-codes';
 import { Printer, type Io } from './output';
 import type { RequestSigner } from './sigv4';
-import { resolveTarget } from './target';
+import { resolveTarget, type TargetOptions } from './target';
 
-export interface GlobalOptions {
-  url?: string;
-  tenant?: string;
-  stage?: string;
-  outputsFile?: string;
-  auth?: string;
-  region?: string;
+export interface GlobalOptions extends TargetOptions {
   adminKey?: string;
   json?: boolean;
   timeout?: string;

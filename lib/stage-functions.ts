@@ -2,14 +2,13 @@
  * One NodejsFunction per entry of FUNCTIONS (lambdas/gateway/routes.ts), with the
  * environment of lambdas/runtime/env.ts and only the table and key rights each needs.
  */
-import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledFunction } from './bundled-function';
 import { METRICS_SERVICE } from '../lambdas/gateway/metrics-catalog';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
 import type { StageName } from '../lambdas/gateway/settings';
@@ -85,36 +84,14 @@ export class StageFunctions extends Construct {
     const made = {} as Record<FunctionName, nodejs.NodejsFunction>;
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       const spec = FUNCTIONS[name];
-      // An explicit log group (instead of the implicit /aws/lambda/<name>) so retention and
-      // removal are owned by the stack, without the LogRetention custom resource.
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
-        retention: props.logRetention,
-        removalPolicy: props.removalPolicy,
-      });
-      const fn = new nodejs.NodejsFunction(this, name, {
-        entry: path.join(props.projectRoot, spec.entry),
-        handler: 'handler',
-        depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
-        projectRoot: props.projectRoot,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: spec.memorySize,
-        timeout: Duration.seconds(spec.timeoutSeconds),
+      const fn = bundledFunction(this, name, {
+        spec,
         description: `${props.tenant}/${props.stage}: ${spec.description}`,
         environment,
-        logGroup,
-        tracing: lambda.Tracing.ACTIVE,
-        bundling: {
-          // Local esbuild only: CI and laptops have no Docker, and the output is the same.
-          forceDockerBundling: false,
-          minify: true,
-          sourceMap: true,
-          format: nodejs.OutputFormat.CJS,
-          target: 'node22',
-          // Bundle the AWS SDK too: the runtime's copy changes under us, the lockfile's is tested.
-          externalModules: [],
-          ...props.bundling,
-        },
+        projectRoot: props.projectRoot,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+        ...(props.bundling ? { bundling: props.bundling } : {}),
       });
       const access = FUNCTION_ACCESS[name];
       if (access.table === 'readWrite') props.table.grantReadWriteData(fn);

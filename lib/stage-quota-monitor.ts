@@ -4,16 +4,15 @@
  * GetUsage of this deployment's usage plans, writing EMF metrics to its log group.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html
  */
-import * as path from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledFunction } from './bundled-function';
 import { SCHEDULED_FUNCTIONS } from '../lambdas/gateway/scheduled';
 import { usagePlanReadStatements } from './usage-plan-access';
 
@@ -37,29 +36,14 @@ export class StageQuotaMonitor extends Construct {
   constructor(scope: Construct, id: string, props: StageQuotaMonitorProps) {
     super(scope, id);
     const spec = SCHEDULED_FUNCTIONS.quotaMonitor;
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(props.projectRoot, spec.entry),
-      handler: 'handler',
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
-      projectRoot: props.projectRoot,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: spec.memorySize,
-      timeout: Duration.seconds(spec.timeoutSeconds),
+    this.function = bundledFunction(this, 'Function', {
+      spec,
       description: `${props.description}: ${spec.description}`,
       environment: { ...props.environment, REST_API_ID: props.restApiId },
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        format: nodejs.OutputFormat.CJS,
-        target: 'node22',
-        externalModules: [],
-        ...props.bundling,
-      },
+      projectRoot: props.projectRoot,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      ...(props.bundling ? { bundling: props.bundling } : {}),
     });
     props.table.grantReadData(this.function); // Scan of client profiles; no KMS: it opens nothing
     this.function.role?.attachInlinePolicy(

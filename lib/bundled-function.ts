@@ -1,0 +1,58 @@
+/**
+ * The one way this project makes a Lambda: NodejsFunction bundled by the local esbuild
+ * (no Docker on CI or laptops), Node.js 22 on ARM64, X-Ray, source maps, the AWS SDK bundled
+ * (the runtime's copy changes under us; the lockfile's is the one tested), and an explicit log
+ * group so retention and removal belong to the stack without the LogRetention custom resource.
+ */
+import * as path from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export interface BundledFunctionSpec {
+  /** Entry file relative to `projectRoot`. */
+  readonly entry: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface BundledFunctionProps {
+  readonly spec: BundledFunctionSpec;
+  readonly description: string;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Directory holding the entry and package-lock.json. */
+  readonly projectRoot: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /** Merged over the defaults (tests skip bundling with it). */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): nodejs.NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
+  return new nodejs.NodejsFunction(scope, id, {
+    entry: path.join(props.projectRoot, props.spec.entry),
+    handler: 'handler',
+    depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+    projectRoot: props.projectRoot,
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.spec.memorySize,
+    timeout: Duration.seconds(props.spec.timeoutSeconds),
+    description: props.description,
+    environment: { ...props.environment },
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    bundling: {
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: true,
+      format: nodejs.OutputFormat.CJS,
+      target: 'node22',
+      externalModules: [],
+      ...props.bundling,
+    },
+  });
+}
