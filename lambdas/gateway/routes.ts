@@ -107,6 +107,12 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Rotate the deployment's signing key (published now, signs after a lead time)" },
   { method: 'GET', path: '/admin/clients/{clientName}/usage', function: 'admin', operation: 'getClientUsage', auth: 'operator',
     summary: "The client's quota use in the current period" },
+  { method: 'GET', path: '/portal', function: 'public', operation: 'getPortalPage', auth: 'none',
+    summary: 'The developer portal page (signs in through /authtoken)' },
+  { method: 'GET', path: '/portal/app.js', function: 'public', operation: 'getPortalScript', auth: 'none',
+    summary: "The developer portal's script" },
+  { method: 'GET', path: '/portal/app.css', function: 'public', operation: 'getPortalStyles', auth: 'none',
+    summary: "The developer portal's stylesheet" },
 ];
 
 /** Splits a resource path into segments; `{x}` segments are parameters. */

@@ -1,4 +1,4 @@
-/** Unauthenticated routes: the deployment's JWKS and the SDK launch check (and, later, the portal). */
+/** Unauthenticated routes: the deployment's JWKS, the OpenAPI document, the SDK launch check and the developer portal. */
 import { PUBLIC_JWKS_MAX_AGE_SECONDS } from '../gateway/settings';
 import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
@@ -6,6 +6,7 @@ import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
 import { buildOpenApi } from '../gateway/openapi/document';
 import { launchSession } from './launch';
+import { portalOperations } from './portal';
 
 function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
   return async () => {
@@ -27,7 +28,7 @@ function getOpenApi(): Operation {
 }
 
 export function publicOperations(deps: Deps): Record<string, Operation> {
-  return { getJwks: getJwks(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps) };
+  return { getJwks: getJwks(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps), ...portalOperations(deps) };
 }
 
 export function createPublic(deps: Deps): IntegrationHandler {
