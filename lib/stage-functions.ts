@@ -4,6 +4,7 @@
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -19,6 +20,8 @@ import type { RuntimeEnv } from '../lambdas/runtime/env';
 export interface FunctionAccess {
   readonly table: 'read' | 'readWrite';
   readonly kms: readonly ('kms:Decrypt' | 'kms:GenerateDataKey' | 'kms:Encrypt')[];
+  /** PutItem only on items whose partition key matches one of these patterns (a read-only function's log). */
+  readonly putOnly?: readonly string[];
 }
 
 /**
@@ -29,7 +32,8 @@ export interface FunctionAccess {
  * kms:Encrypt is granted to nobody.
  */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
-  authorizer: { table: 'read', kms: ['kms:Decrypt'] },
+  // ...except that it files refusals under AUTHLOG#<client> (lambdas/authorizer/denial-log.ts).
+  authorizer: { table: 'read', kms: ['kms:Decrypt'], putOnly: ['AUTHLOG#*'] },
   authtoken: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
   api: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
   admin: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
@@ -96,6 +100,17 @@ export class StageFunctions extends Construct {
       const access = FUNCTION_ACCESS[name];
       if (access.table === 'readWrite') props.table.grantReadWriteData(fn);
       else props.table.grantReadData(fn);
+      if (access.putOnly) {
+        // Fine-grained access: the partition keys a request touches must all match.
+        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:PutItem'],
+            resources: [props.table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.putOnly] } },
+          }),
+        );
+      }
       props.key.grant(fn, ...access.kms);
       made[name] = fn;
     }

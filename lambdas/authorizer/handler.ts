@@ -18,6 +18,7 @@ import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { AuthorizerHandler } from '../runtime/handler-types';
 import { logger } from '../runtime/logger';
+import { createDenialLog, type DenialRecorder } from './denial-log';
 import { allowPolicy, denyPolicy } from './policy';
 
 const BEARER = /^Bearer +([^\s]+)\s*$/i;
@@ -31,6 +32,8 @@ export function headerValue(headers: Record<string, string | undefined> | null, 
 
 export type AuthorizerDeps = Pick<Deps, 'verifyToken' | 'metrics'> & {
   clientDirectory: Pick<Deps['clientDirectory'], 'usageKey'>;
+  /** Files a refusal under the client the token names (bounded, never fails the Deny). */
+  recordDenial?: DenialRecorder;
 };
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
@@ -57,6 +60,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
         if (err instanceof GatewayError && err.status === 401) {
           deps.metrics.authorization({ allowed: false, reason: err.code, latencyMs: elapsed() });
           logger.info('denied', { reason: err.code });
+          await deps.recordDenial?.(match[1], err.code);
           return denyPolicy(event.methodArn, err.code, err.message);
         }
         logger.error('authorizer failure', { error: err instanceof GatewayError ? err.code : String(err) });
@@ -69,7 +73,9 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
 }
 
 export function createHandler(env: RuntimeEnv): AuthorizerHandler {
-  return createAuthorizer(depsFor(env));
+  const deps = depsFor(env);
+  const recordDenial = createDenialLog({ issuer: deps.issuer, clientDirectory: deps.clientDirectory, authLog: deps.authLog, clock: deps.clock });
+  return createAuthorizer({ ...deps, recordDenial });
 }
 
 let cached: AuthorizerHandler | undefined;

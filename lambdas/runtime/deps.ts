@@ -21,6 +21,7 @@ import { RevocationStore } from '../store/revocation-store';
 import { ApiKeyStore } from '../store/api-key-store';
 import { UsageCounterStore } from '../store/usage-counter-store';
 import { FALLBACK_DEFAULT_QUOTA, parseEffectiveQuota, type EffectiveQuota } from '../core/quota';
+import { AuthLogStore } from '../store/auth-log-store';
 import { deploymentIssuer, type RuntimeEnv } from './env';
 import { createMetrics, type GatewayMetrics } from './metrics';
 
@@ -39,6 +40,8 @@ export interface Deps {
   fetchJwks: JwksFetcher;
   /** Keys of clients registered by JWKS URL; lives as long as this Deps (the warm container). */
   jwksCache: JwksCache;
+  /** Recent authentication failures per client (AUTHLOG#), written by the authorizer. */
+  authLog: AuthLogStore;
   verifyToken: TokenVerifier;
   sessions: SessionStore;
   launchTokens: LaunchTokenStore;
@@ -78,6 +81,7 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const revocations = new RevocationStore(doc, env.TABLE_NAME, clock);
   const verifyToken = createTokenVerifier({ issuer, deploymentKeys: signingKeys, clients: clientDirectory, revocations, clock });
   const authFailures = new AuthFailureStore(doc, env.TABLE_NAME, clock);
+  const authLog = new AuthLogStore(doc, env.TABLE_NAME, clock);
   const sessions = new SessionStore(doc, env.TABLE_NAME, clock);
   const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
   const deploymentSecrets = new DeploymentSecretStore(doc, env.TABLE_NAME, keyring, clock);
@@ -86,7 +90,7 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const defaultQuota = env.DEFAULT_QUOTA ? parseEffectiveQuota(env.DEFAULT_QUOTA) : FALLBACK_DEFAULT_QUOTA;
   const metrics = overrides.metrics ?? createMetrics(env);
   return {
-    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, revocations, fetchJwks, jwksCache, verifyToken,
+    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, authLog, revocations, fetchJwks, jwksCache, verifyToken,
     sessions, launchTokens, deploymentSecrets, events, apiKeys, usageCounters, defaultQuota, metrics,
   };
 }

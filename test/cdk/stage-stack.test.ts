@@ -132,7 +132,7 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     for (const [, g] of groups) expect(g.Properties?.RetentionInDays).toBe(prod ? 365 : 30);
   });
 
-  test('gives the authorizer read-only table access and only kms:Decrypt', () => {
+  test('gives the authorizer read-only table access (but for its AUTHLOG# items) and only kms:Decrypt', () => {
     const t = templateOf(name);
     const fnId = functionIdByDescription(t, FUNCTIONS.authorizer.description);
     const roleRef = (resources(t, 'AWS::Lambda::Function').find(([id]) => id === fnId)?.[1].Properties?.Role as {
@@ -140,8 +140,14 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     })['Fn::GetAtt'][0];
     const actions = actionsOfRole(t, roleRef);
     expect(actions).toContain('dynamodb:GetItem');
-    expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+    expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:PutItem']);
     expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+    // The one write is fenced to the auth-failure log's partitions.
+    const put = resources(t, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties?.Roles).includes(roleRef))
+      .flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement)
+      .filter((st) => st.Action === 'dynamodb:PutItem');
+    expect(put).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUTHLOG#*'] } } })]);
   });
 
   test('never grants kms:Encrypt or key administration to a function', () => {
