@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type FunctionName, type RouteSpec } from '../lambdas/gateway/routes';
-import { AUTHORIZER_IDENTITY_HEADER, type StageName } from '../lambdas/gateway/settings';
+import { AUTHORIZER_IDENTITY_HEADER, AUTHORIZERS, type StageName } from '../lambdas/gateway/settings';
 import { mappedGatewayResponses } from './gateway-response-mapping';
 
 export interface StageApiProps {
@@ -50,6 +50,8 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 export class StageApi extends Construct {
   readonly api: apigw.RestApi;
   readonly authorizer: apigw.RequestAuthorizer;
+  /** The uncached authorizer of `jwt-or-api-key` routes (AUTHORIZERS in lambdas/gateway/settings.ts). */
+  readonly publicReadAuthorizer: apigw.RequestAuthorizer;
 
   constructor(scope: Construct, id: string, props: StageApiProps) {
     super(scope, id);
@@ -92,9 +94,21 @@ export class StageApi extends Construct {
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
     this.authorizer = new apigw.RequestAuthorizer(this, 'JwtAuthorizer', {
       handler: props.functions.authorizer,
-      identitySources: [apigw.IdentitySource.header(AUTHORIZER_IDENTITY_HEADER)],
+      identitySources: AUTHORIZERS.jwt.identityHeaders.map((h) => apigw.IdentitySource.header(h)),
       resultsCacheTtl: Duration.seconds(props.authorizerCacheTtlSeconds),
     });
+    // Public reads take a JWT or an x-api-key: no identity source can be required, so no
+    // cache (settings.ts AUTHORIZERS explains why). Same Lambda, which sees the route.
+    const publicRead = AUTHORIZERS['jwt-or-api-key'];
+    this.publicReadAuthorizer = new apigw.RequestAuthorizer(this, 'PublicReadAuthorizer', {
+      handler: props.functions.authorizer,
+      identitySources: publicRead.identityHeaders.map((h) => apigw.IdentitySource.header(h)),
+      resultsCacheTtl: Duration.seconds(publicRead.cached ? props.authorizerCacheTtlSeconds : 0),
+    });
+    if (publicRead.identityHeaders.length === 0) {
+      // CDK writes IdentitySource: '' for an empty list; leave the property out instead.
+      (this.publicReadAuthorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
+    }
     // Authorizer changes reach callers only through a new Deployment. Without the
     // `@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId` flag CDK does not roll it
     // on authorizer edits, so a TTL change in tenants.json would silently not take effect.
@@ -133,6 +147,9 @@ export class StageApi extends Construct {
         // apiKeyRequired: API Gateway meters the request by the Allow's key and refuses one
         // without a key of the stage's usage plans (INVALID_API_KEY), so none runs unmetered.
         return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizer, apiKeyRequired: true };
+      case 'jwt-or-api-key':
+        // Metered the same way: the Allow carries the client's key (from the JWT's client or x-api-key).
+        return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.publicReadAuthorizer, apiKeyRequired: true };
       case 'operator':
         // SigV4: only the platform team's IAM principals reach the operator API.
         return { authorizationType: apigw.AuthorizationType.IAM };

@@ -1,11 +1,13 @@
 /**
- * The REQUEST authorizer step of a `jwt` route, as API Gateway runs it:
- * identity source check → cache → Lambda authorizer → policy evaluation.
+ * The REQUEST authorizer step of a `jwt` or `jwt-or-api-key` route, as API Gateway runs it:
+ * identity source check → cache → Lambda authorizer → policy evaluation. Which identity
+ * sources and whether results are cached come from AUTHORIZERS (lambdas/gateway/settings.ts),
+ * the same table lib/ builds the two API Gateway authorizers from.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
 import type { RouteSpec } from '../lambdas/gateway/routes';
-import { AUTHORIZER_IDENTITY_HEADER } from '../lambdas/gateway/settings';
+import { AUTHORIZERS } from '../lambdas/gateway/settings';
 import { type GatewayAnswer, templateAnswer } from './answers';
 import type { AuthorizerCache, AuthorizerContextValue, AuthorizerOutcome } from './authorizer-cache';
 import { buildAuthorizerEvent, headerValue, type LocalRequest, methodArn, type RouteContext } from './events';
@@ -24,12 +26,15 @@ export interface AuthorizeDeps {
 }
 
 export async function authorize(deps: AuthorizeDeps, req: LocalRequest, route: RouteSpec, routeCtx: RouteContext): Promise<AuthorizeResult> {
-  const identity = headerValue(req.rawHeaders, AUTHORIZER_IDENTITY_HEADER);
+  const spec = route.auth === 'jwt-or-api-key' ? AUTHORIZERS['jwt-or-api-key'] : AUTHORIZERS.jwt;
+  const values = spec.identityHeaders.map((name) => headerValue(req.rawHeaders, name));
   // A missing or empty identity source is refused before the authorizer runs (AWS-NOTES #1).
-  if (identity === undefined || identity.trim() === '') return refuse('UNAUTHORIZED');
+  if (values.some((v) => v === undefined || v.trim() === '')) return refuse('UNAUTHORIZED');
+  // The cache key is the identity source values; an uncached authorizer (TTL 0) has none.
+  const identity = spec.cached ? values.join('\n') : undefined;
 
   const arn = methodArn(req);
-  let outcome = deps.cache.get(identity);
+  let outcome = identity === undefined ? undefined : deps.cache.get(identity);
   const cached = outcome !== undefined;
   const started = Date.now();
   if (!outcome) {
@@ -58,7 +63,7 @@ export async function authorize(deps: AuthorizeDeps, req: LocalRequest, route: R
       deps.log(`authorizer returned an invalid result: ${describe(err)}`);
       return refuse('AUTHORIZER_CONFIGURATION_ERROR');
     }
-    deps.cache.set(identity, outcome); // Allow and Deny alike
+    if (identity !== undefined) deps.cache.set(identity, outcome); // Allow and Deny alike
   }
 
   const decision = evaluatePolicy(outcome.policyDocument, arn);

@@ -81,7 +81,8 @@ export async function handleStageRequest(
         return jsonErrorAnswer(401, 'unauthorized', 'Missing or wrong operator key');
       }
       return integrate(deps, full, route, routeCtx, undefined, { userArn: LOCAL_OPERATOR_ARN });
-    case 'jwt': {
+    case 'jwt':
+    case 'jwt-or-api-key': {
       const auth = await authorize(deps, full, route, routeCtx);
       if (auth.kind === 'refuse') return auth.answer;
       const { outcome } = auth;

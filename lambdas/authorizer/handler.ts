@@ -9,15 +9,21 @@
  * request by. A Deny never carries it, so refused requests are never metered.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+ *
+ * On `jwt-or-api-key` routes (the catalog) a request without Authorization may instead carry
+ * the client's API key in x-api-key (api-key-auth.ts). Refusals of tokens that name a client
+ * are filed under that client's recent authentication failures (denial-log.ts).
  */
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { toAuthorizerContext } from '../core/auth-context';
 import { GatewayError } from '../core/errors';
-import { AUTHORIZER_IDENTITY_HEADER } from '../gateway/settings';
+import { ROUTES } from '../gateway/routes';
+import { API_KEY_HEADER, AUTHORIZER_IDENTITY_HEADER } from '../gateway/settings';
 import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { AuthorizerHandler } from '../runtime/handler-types';
 import { logger } from '../runtime/logger';
+import { authorizeApiKey, CachedApiKeyLookup, type ApiKeyLookup } from './api-key-auth';
 import { createDenialLog, type DenialRecorder } from './denial-log';
 import { allowPolicy, denyPolicy } from './policy';
 
@@ -34,7 +40,14 @@ export type AuthorizerDeps = Pick<Deps, 'verifyToken' | 'metrics'> & {
   clientDirectory: Pick<Deps['clientDirectory'], 'usageKey'>;
   /** Files a refusal under the client the token names (bounded, never fails the Deny). */
   recordDenial?: DenialRecorder;
+  /** Public-read routes only: the client of an x-api-key. */
+  apiKeyLookup?: ApiKeyLookup;
 };
+
+/** Whether the method takes an API key instead of a JWT (`jwt-or-api-key` in the route table). */
+function acceptsApiKey(event: APIGatewayRequestAuthorizerEvent): boolean {
+  return ROUTES.some((r) => r.auth === 'jwt-or-api-key' && r.path === event.resource && r.method === event.httpMethod);
+}
 
 export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
   return async (event: APIGatewayRequestAuthorizerEvent) => {
@@ -42,6 +55,18 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
     const elapsed = (): number => Math.round((performance.now() - started) * 100) / 100;
     try {
       const header = headerValue(event.headers, AUTHORIZER_IDENTITY_HEADER);
+      // A bearer token wins when both are sent; without one, a public read may use the API key.
+      if (header === undefined && deps.apiKeyLookup && acceptsApiKey(event)) {
+        try {
+          const result = await authorizeApiKey(event, headerValue(event.headers, API_KEY_HEADER), deps.apiKeyLookup);
+          const allowed = result.usageIdentifierKey !== undefined;
+          deps.metrics.authorization({ allowed, reason: allowed ? 'ok' : 'invalid_token', tokenKind: 'api-key', latencyMs: elapsed() });
+          return result;
+        } catch (err) {
+          logger.error('authorizer failure', { error: err instanceof GatewayError ? err.code : String(err) });
+          throw new Error('Authorizer dependency failure');
+        }
+      }
       const match = header === undefined ? null : BEARER.exec(header);
       if (!match?.[1]) {
         deps.metrics.authorization({ allowed: false, reason: 'invalid_token', latencyMs: elapsed() });
@@ -75,7 +100,9 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
 export function createHandler(env: RuntimeEnv): AuthorizerHandler {
   const deps = depsFor(env);
   const recordDenial = createDenialLog({ issuer: deps.issuer, clientDirectory: deps.clientDirectory, authLog: deps.authLog, clock: deps.clock });
-  return createAuthorizer({ ...deps, recordDenial });
+  // The public-read authorizer is uncached in API Gateway: keep key lookups a few seconds here.
+  const apiKeyLookup = new CachedApiKeyLookup(deps.apiKeys, deps.clock);
+  return createAuthorizer({ ...deps, recordDenial, apiKeyLookup });
 }
 
 let cached: AuthorizerHandler | undefined;

@@ -58,3 +58,14 @@ export function fromAuthorizerContext(ctx: Readonly<Record<string, unknown>> | n
   if (iat !== undefined) e.issuedAt = iat;
   return e;
 }
+
+/**
+ * The context of an Allow for an API key (public-read routes): the client, and this marker
+ * in place of the token fields. Handlers accept it only on `jwt-or-api-key` routes.
+ */
+export const AUTH_KIND_KEY = 'authKind';
+export const API_KEY_AUTH_KIND = 'api-key';
+
+export function apiKeyAuthorizerContext(clientName: string): AuthorizerContext {
+  return { clientName, [AUTH_KIND_KEY]: API_KEY_AUTH_KIND };
+}

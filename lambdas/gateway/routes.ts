@@ -11,8 +11,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
  * - `jwt`: the Lambda authorizer (lambdas/authorizer) runs first.
  * - `operator`: the operator API. In AWS the method uses IAM (SigV4) authorization;
  *   locally the gateway checks `X-WorkoutKit-Admin-Key` against the stage's key.
+ * - `jwt-or-api-key`: public reads. A bearer JWT, or else the client's API key in
+ *   `x-api-key`; the second, uncached authorizer of settings.ts AUTHORIZERS.
  */
-export type AuthMode = 'none' | 'jwt' | 'operator';
+export type AuthMode = 'none' | 'jwt' | 'operator' | 'jwt-or-api-key';
 
 export type FunctionName = 'authorizer' | 'authtoken' | 'api' | 'admin' | 'public';
 

@@ -5,6 +5,32 @@
 /** The REQUEST authorizer's identity source: the cache key (AWS-NOTES #1). */
 export const AUTHORIZER_IDENTITY_HEADER = 'Authorization';
 
+/** The header GET /v1/{clientName}/catalog accepts the client's API key in (instead of a JWT). */
+export const API_KEY_HEADER = 'x-api-key';
+
+/**
+ * The two API Gateway authorizers, both backed by the one authorizer Lambda.
+ * - `jwt`: identity source Authorization, results cached (AWS-NOTES #1): a request without
+ *   the header is refused with 401 before the Lambda runs.
+ * - `jwt-or-api-key` (the catalog): a bearer token OR an x-api-key. With caching on, API
+ *   Gateway would refuse any request missing one of the identity sources, so neither header
+ *   can be one: this authorizer has no identity source and caching off (TTL 0), which AWS
+ *   allows only then ("When the authorization caching is not enabled, this property is
+ *   optional", https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html). The
+ *   Lambda runs on every catalog request and decides: bearer first, else the API key, else Deny.
+ */
+export interface AuthorizerSpec {
+  /** Headers API Gateway requires before invoking the Lambda and keys its cache on. */
+  readonly identityHeaders: readonly string[];
+  /** false: TTL 0, no result cache, no identity source. */
+  readonly cached: boolean;
+}
+
+export const AUTHORIZERS: Readonly<Record<'jwt' | 'jwt-or-api-key', AuthorizerSpec>> = {
+  jwt: { identityHeaders: [AUTHORIZER_IDENTITY_HEADER], cached: true },
+  'jwt-or-api-key': { identityHeaders: [], cached: false },
+};
+
 /** Contract: authorizer results cached 60 s by default, configurable up to 300 s. */
 export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 60;
 export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 300;

@@ -5,7 +5,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { fromAuthorizerContext } from '../core/auth-context';
+import { API_KEY_AUTH_KIND, AUTH_KIND_KEY, fromAuthorizerContext } from '../core/auth-context';
+import { parseClientName } from '../core/client-settings';
 import { CLOCK_SKEW_SECONDS } from '../core/claims';
 import {
   GatewayError,
@@ -30,6 +31,8 @@ export interface ApiRequest {
   query: Readonly<Record<string, string>>;
   /** The authenticated caller on `jwt` routes (already checked for expiry, sub and scopes). */
   caller?: AuthenticatedEntity;
+  /** On `jwt-or-api-key` routes called with an API key instead of a JWT: the key's client. */
+  apiKeyClient?: string;
   /** The JSON body, parsed once: 400 invalid_request if it is malformed or over 64 KiB. */
   json(): unknown;
 }
@@ -110,8 +113,12 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
       query: (event.queryStringParameters ?? {}) as Record<string, string>,
       json: () => (parsed ??= { value: parseBody(event) }).value,
     };
-    if (route.auth === 'jwt') {
-      const caller = fromAuthorizerContext(event.requestContext?.authorizer);
+    const ctx = event.requestContext?.authorizer;
+    if (route.auth === 'jwt-or-api-key' && ctx?.[AUTH_KIND_KEY] === API_KEY_AUTH_KIND) {
+      // Only these routes accept the API-key context; anywhere else it is no authentication.
+      req.apiKeyClient = parseClientName(ctx.clientName);
+    } else if (route.auth === 'jwt' || route.auth === 'jwt-or-api-key') {
+      const caller = fromAuthorizerContext(ctx);
       checkRouteRules(route, caller, Math.floor(clock() / 1000));
       if (options.checkCaller) await options.checkCaller(caller);
       req.caller = caller;

@@ -52,19 +52,33 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     }
   });
 
-  test('wires every jwt route to the one REQUEST authorizer, operator routes to IAM, public routes to none', () => {
+  test('wires jwt routes to the cached REQUEST authorizer, public reads to the uncached one, operator routes to IAM, public routes to none', () => {
     const t = templateOf(name);
-    const [authorizerId] = onlyResource(t, 'AWS::ApiGateway::Authorizer');
+    const authorizers = resources(t, 'AWS::ApiGateway::Authorizer');
+    expect(authorizers).toHaveLength(2);
+    const jwtId = authorizers.find(([, a]) => a.Properties?.IdentitySource === 'method.request.header.Authorization')?.[0];
+    const publicReadId = authorizers.find(([, a]) => a.Properties?.AuthorizerResultTtlInSeconds === 0)?.[0];
+    expect(jwtId).toBeDefined();
+    expect(publicReadId).toBeDefined();
     const methods = methodsByRoute(t);
     expect(methods.size).toBe(ROUTES.length);
     for (const route of ROUTES) {
       const m = methods.get(`${route.method} ${route.path}`);
       expect(m).toBeDefined();
-      const expected = { jwt: 'CUSTOM', operator: 'AWS_IAM', none: 'NONE' }[route.auth];
+      const expected = { jwt: 'CUSTOM', 'jwt-or-api-key': 'CUSTOM', operator: 'AWS_IAM', none: 'NONE' }[route.auth];
       expect({ route: route.path, auth: m?.AuthorizationType }).toEqual({ route: route.path, auth: expected });
-      if (route.auth === 'jwt') expect(m?.AuthorizerId).toEqual({ Ref: authorizerId });
+      if (route.auth === 'jwt') expect(m?.AuthorizerId).toEqual({ Ref: jwtId });
+      else if (route.auth === 'jwt-or-api-key') expect(m?.AuthorizerId).toEqual({ Ref: publicReadId });
       else expect(m?.AuthorizerId).toBeUndefined();
     }
+  });
+
+  test('gives the public-read authorizer no identity source and no cache, so a request with only x-api-key reaches it', () => {
+    const [, publicRead] = resources(templateOf(name), 'AWS::ApiGateway::Authorizer').find(
+      ([, a]) => a.Properties?.AuthorizerResultTtlInSeconds === 0,
+    ) ?? ['', {}];
+    expect(publicRead.Properties).toMatchObject({ Type: 'REQUEST' });
+    expect(publicRead.Properties).not.toHaveProperty('IdentitySource');
   });
 
   test("proxies each route to the function FUNCTIONS names for it", () => {
