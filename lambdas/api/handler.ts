@@ -4,6 +4,7 @@ import { depsFor, type Deps } from '../runtime/deps';
 import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
+import { listCatalog } from './catalog';
 import { recordEvent } from './events';
 import { graphqlOperation } from './graphql';
 import { launchIssuer } from './launch-issuer';
@@ -17,6 +18,7 @@ export function apiOperations(deps: Deps): Record<string, Operation> {
     getSession: getSession(deps, issue),
     graphql: graphqlOperation(deps, issue),
     recordEvent: recordEvent(deps),
+    listCatalog: listCatalog(deps),
   };
 }
 

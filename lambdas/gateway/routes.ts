@@ -109,6 +109,8 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Rotate the deployment's signing key (published now, signs after a lead time)" },
   { method: 'GET', path: '/admin/clients/{clientName}/usage', function: 'admin', operation: 'getClientUsage', auth: 'operator',
     summary: "The client's quota use in the current period" },
+  { method: 'GET', path: '/v1/{clientName}/catalog', function: 'api', operation: 'listCatalog', auth: 'jwt-or-api-key',
+    summary: "The tenant's sessions (id, type, title, duration, coach), paged; a JWT or the client's API key in x-api-key" },
   { method: 'GET', path: '/portal', function: 'public', operation: 'getPortalPage', auth: 'none',
     summary: 'The developer portal page (signs in through /authtoken)' },
   { method: 'GET', path: '/portal/app.js', function: 'public', operation: 'getPortalScript', auth: 'none',

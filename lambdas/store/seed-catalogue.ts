@@ -4,12 +4,21 @@
  * local gateway calls this for each stage at start (the README walk-through needs content).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { catalogEntry } from '../core/catalog';
 import { demoCatalogue } from '../core/demo-catalogue';
 import { SessionStore } from './session-store';
 
 export async function seedDemoCatalogue(doc: DynamoDBDocumentClient, tableName: string): Promise<{ seeded: string[] }> {
   const store = new SessionStore(doc, tableName);
   const seeded: string[] = [];
-  for (const session of demoCatalogue()) if (await store.putIfAbsent(session)) seeded.push(session.id);
+  for (const session of demoCatalogue()) {
+    if (await store.putIfAbsent(session)) {
+      seeded.push(session.id);
+    } else {
+      // Data from before the catalogue index existed: give the stored session its entry.
+      const stored = await store.get(session.id);
+      if (stored) await store.catalog.putIfAbsent(catalogEntry(stored.session));
+    }
+  }
   return { seeded };
 }

@@ -4,7 +4,9 @@
  * moment stale is harmless (the token binds whatever payload was served).
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { catalogEntry } from '../core/catalog';
 import type { WorkoutSession } from '../core/sessions';
+import { CatalogStore } from './catalog-store';
 import { guarded, isConditionFailure } from './store-errors';
 
 const keyOf = (id: string) => ({ pk: `SESSION#${id}`, sk: 'CONTENT' });
@@ -15,11 +17,16 @@ export interface StoredSession {
 }
 
 export class SessionStore {
+  /** The public summaries (GET /v1/{clientName}/catalog), written after each session. */
+  readonly catalog: CatalogStore;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.catalog = new CatalogStore(doc, tableName);
+  }
 
   async get(id: string): Promise<StoredSession | undefined> {
     const out = await guarded('read session', () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(id) })));
@@ -40,6 +47,9 @@ export class SessionStore {
         }),
       ),
     );
+    // Not one transaction (it would lose ALL_OLD): if this write fails the PUT answers 503 and
+    // the operator's retry, an idempotent upsert, writes both again.
+    await this.catalog.put(catalogEntry(session));
     return { created: out.Attributes === undefined, updatedAt };
   }
 
@@ -55,6 +65,7 @@ export class SessionStore {
           }),
         ),
       );
+      await this.catalog.put(catalogEntry(session));
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;

@@ -13,6 +13,7 @@
  * | authtoken failures | AUTHFAIL#<name>            | WINDOW                 |
  * | launch token       | LAUNCH#<jti>               | TOKEN                  |
  * | workout session    | SESSION#<id>               | CONTENT                |
+ * | catalogue entry    | CATALOG                    | SESSION#<id>           |
  * | user event         | EVENTS#<client>#<sub>      | <iso time>#<id>        |
  * | usage counter      | USAGE#<client>             | <period start>         |
  * | auth failure log   | AUTHLOG#<client>           | <iso time>#<id>        |
