@@ -9,6 +9,7 @@ import { recordEvent } from './events';
 import { graphqlOperation } from './graphql';
 import { launchIssuer } from './launch-issuer';
 import { getSession } from './sessions';
+import { getAuthFailures, getSettings } from './settings';
 import { verifyAuth } from './verify-auth';
 
 export function apiOperations(deps: Deps): Record<string, Operation> {
@@ -19,6 +20,8 @@ export function apiOperations(deps: Deps): Record<string, Operation> {
     graphql: graphqlOperation(deps, issue),
     recordEvent: recordEvent(deps),
     listCatalog: listCatalog(deps),
+    getSettings: getSettings(deps),
+    getSettingsAuthFailures: getAuthFailures(deps),
   };
 }
 

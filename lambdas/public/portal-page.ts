@@ -58,6 +58,7 @@ export function portalHtml(p: PortalPageInput): string {
       <h2 id="usage-title">Usage against quota</h2>
       <div id="usage-chart"></div>
       <p id="usage-text"></p>
+      <p id="usage-error" class="error" role="alert" hidden></p>
       <button type="button" class="secondary" id="refresh">Refresh usage and failures</button>
     </section>
 
@@ -108,7 +109,8 @@ export function portalHtml(p: PortalPageInput): string {
 
     <section class="panel" aria-labelledby="failures-title">
       <h2 id="failures-title">Recent authentication failures</h2>
-      <ul id="failures-summary"></ul>
+      <p id="failures-error" class="error" role="alert" hidden></p>
+      <ul id="failures-summary" aria-label="Failures by reason"></ul>
       <table>
         <caption>Refused tokens that named this client (last 7 days). Tokens themselves are never stored.</caption>
         <thead><tr><th scope="col">Time</th><th scope="col">Reason</th><th scope="col">Token kind</th></tr></thead>

@@ -19,15 +19,24 @@ function showView(signedInView: boolean): void {
   byId('sign-out').hidden = !signedInView;
 }
 
+/** Loads one section; its failure shows in that section and leaves the others working. */
+async function loadSection<T>(path: string, render: (v: T) => void, errorId: string): Promise<void> {
+  try {
+    render(await call<T>('GET', path));
+    say(byId(errorId), '');
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 401) throw err;
+    say(byId(errorId), describe(err));
+  }
+}
+
+const loadUsage = () => loadSection<Usage>('/v1/settings/usage', renderUsage, 'usage-error');
+const loadFailures = () => loadSection<AuthFailures>('/v1/settings/auth-failures', renderFailures, 'failures-error');
+
+/** Settings first: a client without the settings scope is told so at sign-in. */
 async function loadAll(): Promise<void> {
-  const [settings, usage, failures] = await Promise.all([
-    call<Settings>('GET', '/v1/settings'),
-    call<Usage>('GET', '/v1/settings/usage'),
-    call<AuthFailures>('GET', '/v1/settings/auth-failures'),
-  ]);
-  renderSettings(settings);
-  renderUsage(usage);
-  renderFailures(failures);
+  renderSettings(await call<Settings>('GET', '/v1/settings'));
+  await Promise.all([loadUsage(), loadFailures()]);
 }
 
 function endSession(message: string): void {
@@ -148,9 +157,7 @@ async function onCopy(): Promise<void> {
 
 async function onRefresh(): Promise<void> {
   try {
-    const [usage, failures] = await Promise.all([call<Usage>('GET', '/v1/settings/usage'), call<AuthFailures>('GET', '/v1/settings/auth-failures')]);
-    renderUsage(usage);
-    renderFailures(failures);
+    await Promise.all([loadUsage(), loadFailures()]);
     say(byId('status'), `Refreshed at ${formatTime(new Date().toISOString())}.`);
   } catch (err) {
     say(byId('alert'), describe(err));

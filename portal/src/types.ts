@@ -1,7 +1,7 @@
 /** What the /v1/settings routes answer (docs/portal.md). */
 export interface KeyDescription {
   kid: string | null;
-  alg: string | null;
+  algs: string[];
   source: 'jwks' | 'jwks_uri' | 'pem';
 }
 
@@ -29,6 +29,7 @@ export interface AuthFailure {
 
 export interface AuthFailures {
   since: string;
+  counted: number;
   byReason: Record<string, number>;
   recent: AuthFailure[];
 }

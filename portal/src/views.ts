@@ -15,7 +15,7 @@ export function renderSettings(s: Settings): void {
     body.append(el('tr', {}, el('td', { colspan: 3 }, s.keys?.kind === 'jwks_uri' ? 'The JWKS URL served no keys yet.' : 'No keys registered.')));
   }
   for (const k of keys) {
-    body.append(el('tr', {}, el('td', {}, el('code', {}, k.kid ?? '(no kid)')), el('td', {}, k.alg ?? '—'), el('td', {}, SOURCE_LABEL[k.source] ?? k.source)));
+    body.append(el('tr', {}, el('td', {}, el('code', {}, k.kid ?? '(no kid)')), el('td', {}, k.algs.join(', ') || '—'), el('td', {}, SOURCE_LABEL[k.source] ?? k.source)));
   }
   const where = byId('keys-source');
   where.textContent = s.keys?.jwksUri ? `Fetched from ${s.keys.jwksUri}; updated ${formatTime(s.keys.updatedAt)}.` : s.keys ? `Updated ${formatTime(s.keys.updatedAt)}.` : '';

@@ -109,7 +109,8 @@ describe('GET /v1/{clientName}/catalog', () => {
   });
 
   it('refuses a malformed cursor or limit with invalid_request', async () => {
-    for (const query of [{ cursor: 'not*base64' }, { cursor: Buffer.from('{"after":"../x"}').toString('base64url') }, { limit: '0' }, { limit: '101' }, { page: '2' }]) {
+    const bad: Record<string, string>[] = [{ cursor: 'not*base64' }, { cursor: Buffer.from('{"after":"../x"}').toString('base64url') }, { limit: '0' }, { limit: '101' }, { page: '2' }];
+    for (const query of bad) {
       const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { headers: { 'x-api-key': apiKey }, query });
       expect([res.status, res.body.error]).toEqual([400, 'invalid_request']);
     }
