@@ -10,6 +10,7 @@ import { graphqlOperation } from './graphql';
 import { launchIssuer } from './launch-issuer';
 import { getSession } from './sessions';
 import { getAuthFailures, getSettings } from './settings';
+import { putOwnKeys, revokeOwnTokens, rotateOwnSecret } from './settings-credentials';
 import { verifyAuth } from './verify-auth';
 
 export function apiOperations(deps: Deps): Record<string, Operation> {
@@ -22,6 +23,9 @@ export function apiOperations(deps: Deps): Record<string, Operation> {
     listCatalog: listCatalog(deps),
     getSettings: getSettings(deps),
     getSettingsAuthFailures: getAuthFailures(deps),
+    putSettingsKeys: putOwnKeys(deps),
+    rotateSettingsSecret: rotateOwnSecret(deps),
+    createSettingsRevocation: revokeOwnTokens(deps),
   };
 }
 

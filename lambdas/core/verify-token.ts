@@ -50,7 +50,8 @@ export interface DeploymentKeySet {
 }
 
 export interface RevocationList {
-  isRevoked(jti: string): Promise<boolean>;
+  /** Revoked for every client, or among `clientName`'s own tokens (self-service revocations). */
+  isRevoked(jti: string, clientName: string): Promise<boolean>;
 }
 
 export interface VerifierDeps {
@@ -85,7 +86,7 @@ export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
       jwt.payload.iss === deps.issuer
         ? await verifyIssued(jwt, alg, deps, now)
         : await verifyClientToken(jwt, alg, deps, now);
-    if (entity.jti !== undefined && deps.revocations && (await deps.revocations.isRevoked(entity.jti))) {
+    if (entity.jti !== undefined && deps.revocations && (await deps.revocations.isRevoked(entity.jti, entity.clientName))) {
       throw new TokenRevokedError('Token revoked');
     }
     return entity;

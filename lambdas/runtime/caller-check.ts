@@ -12,7 +12,7 @@ export function revocationCheck(deps: Pick<Deps, 'clients' | 'revocations'>): (c
   const fresh = deps.revocations.consistentReads();
   return async (caller) => {
     const [revoked, record] = await Promise.all([
-      caller.jti === undefined ? Promise.resolve(false) : fresh.isRevoked(caller.jti),
+      caller.jti === undefined ? Promise.resolve(false) : fresh.isRevoked(caller.jti, caller.clientName),
       deps.clients.get(caller.clientName, true),
     ]);
     if (revoked) throw new TokenRevokedError('Token revoked');

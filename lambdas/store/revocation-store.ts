@@ -8,16 +8,27 @@
  * maxTokenLifetimeSeconds allows up to a year, so items keep a year and a day. Tokens that
  * outlive that (no exp at all) are revoked with a client cut-off (`revokedBefore`), which
  * never expires. DynamoDB deletes expired items late, so reads filter on `expiresAt` too.
+ *
+ * Two scopes: an operator revokes a jti for every client (`JTI`); a client revoking through
+ * its own settings (POST /v1/settings/revocations) revokes the jti only among its own tokens
+ * (`CLIENT_JTI`, keyed by clientName + jti). A client's tokens carry whatever jti the client
+ * chose, so a global revocation by one client could otherwise refuse another's tokens.
+ * The verifier reads both keys in one BatchGetItem.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RevocationList } from '../core/verify-token';
 import { TTL_ATTRIBUTE } from './table-schema';
 import { guarded } from './store-errors';
+import { ServiceUnavailableError } from '../core/errors';
 
 export const REVOKED_JTI_RETENTION_SECONDS = 366 * 24 * 60 * 60;
 
-export const revokedKey = (jti: string) => ({ pk: `REVOKED#${createHash('sha256').update(jti, 'utf8').digest('base64url')}`, sk: 'JTI' });
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64url');
+
+/** Global (operator) when clientName is absent; else only among that client's tokens. */
+export const revokedKey = (jti: string, clientName?: string) =>
+  clientName === undefined ? { pk: `REVOKED#${digest(jti)}`, sk: 'JTI' } : { pk: `REVOKED#${digest(`${clientName}\n${jti}`)}`, sk: 'CLIENT_JTI' };
 
 export class RevocationStore implements RevocationList {
   constructor(
@@ -33,25 +44,32 @@ export class RevocationStore implements RevocationList {
     return new RevocationStore(this.doc, this.tableName, this.clock, true);
   }
 
-  async revoke(jti: string, revokedBy: string): Promise<{ expiresAt: number }> {
+  async revoke(jti: string, revokedBy: string, clientName?: string): Promise<{ expiresAt: number }> {
     const now = Math.floor(this.clock() / 1000);
     const expiresAt = now + REVOKED_JTI_RETENTION_SECONDS;
     await guarded('revoke jti', () =>
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...revokedKey(jti), type: 'revocation', revokedAt: new Date(now * 1000).toISOString(), revokedBy, [TTL_ATTRIBUTE]: expiresAt },
+          Item: { ...revokedKey(jti, clientName), type: 'revocation', revokedAt: new Date(now * 1000).toISOString(), revokedBy, [TTL_ATTRIBUTE]: expiresAt },
         }),
       ),
     );
     return { expiresAt };
   }
 
-  async isRevoked(jti: string): Promise<boolean> {
+  /** Revoked for everyone, or (with clientName) among that client's own tokens. */
+  async isRevoked(jti: string, clientName?: string): Promise<boolean> {
+    const keys = clientName === undefined ? [revokedKey(jti)] : [revokedKey(jti), revokedKey(jti, clientName)];
     const out = await guarded('read revocation', () =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: revokedKey(jti), ConsistentRead: this.consistent })),
+      this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: this.consistent } } })),
     );
-    const expiresAt = out.Item?.[TTL_ATTRIBUTE];
-    return out.Item !== undefined && (typeof expiresAt !== 'number' || expiresAt > Math.floor(this.clock() / 1000));
+    // Fail closed: an unanswered key could be a revocation.
+    if ((out.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0) > 0) throw new ServiceUnavailableError('Revocations could not be read');
+    const now = Math.floor(this.clock() / 1000);
+    return (out.Responses?.[this.tableName] ?? []).some((item) => {
+      const expiresAt = item[TTL_ATTRIBUTE];
+      return typeof expiresAt !== 'number' || expiresAt > now;
+    });
   }
 }

@@ -160,10 +160,64 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   EventAccepted: obj({ id: str() }, ['id']),
   CatalogPage: obj(
     {
-      items: { type: 'array', items: obj({ id: str(), type: sessionType, title: str(), duration: { type: 'number' }, coach: str() }, ['id', 'type', 'title']) },
-      nextCursor: str('pass as ?cursor= for the next page; absent on the last page'),
+      items: {
+        type: 'array',
+        items: obj(
+          { id: str(), type: sessionType, title: str(), durationSeconds: { type: 'integer' }, coach: obj({ name: str() }, ['name']) },
+          ['id', 'type', 'title', 'durationSeconds', 'coach'],
+          { additionalProperties: false, description: 'a public summary: no media URL, no launch token' },
+        ),
+      },
+      nextCursor: { type: ['string', 'null'], description: 'opaque; pass as ?cursor= for the next page; null on the last page' },
     },
-    ['items'],
+    ['items', 'nextCursor'],
   ),
+  Settings: obj(
+    {
+      clientName,
+      stage: { enum: ['sandbox', 'prod'] },
+      scopes: { type: ['array', 'null'], items: str() },
+      requiredClaims: { type: 'array', items: str() },
+      audience: { type: ['string', 'null'] },
+      maxTokenLifetimeSeconds: { type: ['integer', 'null'] },
+      quota: { oneOf: [{ type: 'null' }, ref('Quota')] },
+      createdAt: isoTime('when the client was created'),
+      updatedAt: isoTime('last change'),
+      revokedBefore: { type: ['string', 'null'], format: 'date-time', description: 'tokens issued before this are revoked' },
+      secrets: { type: 'array', items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }) },
+      keys: {
+        oneOf: [
+          { type: 'null' },
+          obj({
+            kind: { enum: ['jwks', 'jwks_uri', 'pem'] },
+            updatedAt: str(),
+            jwksUri: str(),
+            keys: { type: 'array', items: obj({ kid: { type: ['string', 'null'] }, algs: { type: 'array', items: str() }, source: str() }) },
+          }),
+        ],
+      },
+    },
+    ['clientName', 'stage', 'secrets', 'keys'],
+    { description: "the caller's own settings: never a secret or an API key" },
+  ),
+  AuthFailures: obj(
+    {
+      since: isoTime('start of the retention window (7 days)'),
+      counted: { type: 'integer', description: 'entries the counts cover (the newest 500 at most)' },
+      byReason: { type: 'object', additionalProperties: { type: 'integer' } },
+      recent: {
+        type: 'array',
+        items: obj({ at: isoTime('when'), reason: str('the contract error code'), tokenKind: { enum: ['issued', 'client-hs256', 'client-asymmetric'] } }, ['at', 'reason', 'tokenKind']),
+      },
+    },
+    ['since', 'counted', 'byReason', 'recent'],
+    { description: 'refused tokens that named the client; never a token, claim or key id' },
+  ),
+  SettingsRevocationRequest: {
+    oneOf: [
+      obj({ jti: str('a jti of one of your own tokens') }, ['jti'], { additionalProperties: false }),
+      obj({ issuedBefore: { oneOf: [{ type: 'integer', description: 'NumericDate seconds' }, isoTime('ISO 8601')] } }, ['issuedBefore'], { additionalProperties: false }),
+    ],
+  },
   OpenApiDocument: { type: 'object', description: 'this document' },
 };

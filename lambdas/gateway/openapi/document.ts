@@ -50,7 +50,7 @@ const SECURITY_SCHEMES = {
 export function errorCodesOf(route: RouteSpec, doc: OperationDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>();
   if (doc.requestBody) codes.add('invalid_request');
-  if (route.auth === 'jwt') {
+  if (route.auth === 'jwt' || route.auth === 'jwt-or-api-key') {
     for (const c of ['invalid_token', 'token_expired', 'invalid_signature', 'missing_required_claim', 'token_revoked', 'rate_limited', 'quota_exceeded'] as const) codes.add(c);
     if ((route.scopes?.length ?? 0) > 0 || route.path.includes('{clientName}')) codes.add('insufficient_permissions');
   }
@@ -100,6 +100,8 @@ function security(route: RouteSpec, doc: OperationDoc): Record<string, string[]>
     case 'jwt':
       // OpenAPI 3.1 lets non-OAuth schemes list required roles: here, the scopes the route needs.
       return [{ bearerJwt: [...(route.scopes ?? [])] }, ...(doc.alsoApiKey ? [{ apiKey: [] }] : [])];
+    case 'jwt-or-api-key':
+      return [{ bearerJwt: [] }, { apiKey: [] }];
   }
 }
 

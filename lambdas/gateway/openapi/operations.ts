@@ -100,7 +100,43 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /portal': {
     tag: 'meta',
+    description: 'Strict Content-Security-Policy; signs in through POST /authtoken and keeps the token in memory only (docs/portal.md).',
     responses: { 200: { description: 'the developer portal page', contentType: 'text/html' } },
+  },
+  'GET /portal/app.js': {
+    tag: 'meta',
+    responses: { 200: { description: "the portal's script (built by esbuild from portal/src)", contentType: 'text/javascript' } },
+  },
+  'GET /portal/app.css': {
+    tag: 'meta',
+    responses: { 200: { description: "the portal's stylesheet", contentType: 'text/css' } },
+  },
+  'GET /v1/settings': {
+    tag: 'settings',
+    description: 'Always the caller’s own client (from the token), never another’s.',
+    responses: { 200: { description: 'the settings; never a secret', schema: 'Settings' } },
+  },
+  'PUT /v1/settings/keys': {
+    tag: 'settings',
+    description: 'The operator route’s validation: private, symmetric, unsupported or malformed keys are refused with invalid_request.',
+    requestBody: 'PutKeysRequest',
+    responses: { 200: { description: "the caller's verification keys were replaced" } },
+  },
+  'POST /v1/settings/rotate-secret': {
+    tag: 'settings',
+    requestBody: 'RotateSecretRequest',
+    responses: { 200: { description: 'a new secret, shown once; both work until previousValidUntil', schema: 'RotateSecretResponse' } },
+  },
+  'POST /v1/settings/revocations': {
+    tag: 'settings',
+    description: 'A jti is revoked among the caller’s own tokens only; issuedBefore sets the caller’s own cut-off. Takes effect within the authorizer cache TTL.',
+    requestBody: 'SettingsRevocationRequest',
+    responses: { 201: { description: 'revoked' } },
+  },
+  'GET /v1/settings/auth-failures': {
+    tag: 'settings',
+    description: 'What the authorizer refused for tokens naming this client in the last 7 days: reason code, token kind and time only.',
+    responses: { 200: { description: 'counts by reason and the newest entries', schema: 'AuthFailures' } },
   },
   'POST /admin/clients': {
     tag: 'operator',
