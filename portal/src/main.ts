@@ -179,6 +179,9 @@ function start(): void {
   byId('refresh').addEventListener('click', () => void onRefresh());
   byId('sign-out').addEventListener('click', () => endSession('Signed out.'));
   for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="keys-mode"]')) radio.addEventListener('change', syncKeysMode);
+  // An error stays until the user changes what it was about.
+  for (const id of ['jwks-text', 'jwks-uri']) byId(id).addEventListener('input', () => say(byId('keys-error'), ''));
+  byId('grace-seconds').addEventListener('input', () => say(byId('rotate-error'), ''));
   syncKeysMode();
   byId('no-script').hidden = true;
   showView(false);

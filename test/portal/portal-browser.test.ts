@@ -24,7 +24,8 @@ const problems: string[] = [];
 async function shot(name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `portal-${name}.png`), fullPage: true });
+  // Even a throwaway test secret stays out of committed pictures.
+  await page.screenshot({ path: path.join(SHOTS, `portal-${name}.png`), fullPage: true, mask: [page.locator('#new-secret-value')], maskColor: '#dde3ea' });
 }
 
 async function signIn(clientName: string, clientSecret: string): Promise<void> {
@@ -116,6 +117,7 @@ describe('developer portal', () => {
     expect(await page.textContent('#keys-error')).toMatch(/^invalid_request: /);
     expect(await page.textContent('#keys-body')).toContain('portal-rs256');
     await page.fill('#jwks-text', '');
+    expect(await page.isHidden('#keys-error')).toBe(true);
   });
 
   it('lists a refused token under recent authentication failures', async () => {
