@@ -18,7 +18,7 @@ import { StageApi } from './stage-api';
 import { StageFunctions } from './stage-functions';
 import { StageMonitoring } from './stage-monitoring';
 import { StageQuotaMonitor } from './stage-quota-monitor';
-import { usagePlanAdminStatements } from './usage-plan-access';
+import { usagePlanAdminStatements, usagePlanReadStatements } from './usage-plan-access';
 
 export interface WorkoutKitStageProps {
   /** Tenant id (`[a-z0-9-]`); set as TENANT on every function. */
@@ -140,6 +140,11 @@ export class WorkoutKitStage extends Construct {
     this.functions.admin.addEnvironment('REST_API_ID', usageScope.restApiId);
     this.functions.admin.role?.attachInlinePolicy(
       new iam.Policy(this, 'AdminUsagePlans', { statements: usagePlanAdminStatements(this, usageScope) }),
+    );
+    // GET /v1/settings/usage: the api function reads (only) its callers' plan usage.
+    this.functions.api.addEnvironment('REST_API_ID', usageScope.restApiId);
+    this.functions.api.role?.attachInlinePolicy(
+      new iam.Policy(this, 'ApiUsagePlanRead', { statements: usagePlanReadStatements(this, usageScope) }),
     );
 
     this.quotaMonitor = new StageQuotaMonitor(this, 'QuotaMonitor', {

@@ -10,7 +10,8 @@ import { graphqlOperation } from './graphql';
 import { launchIssuer } from './launch-issuer';
 import { getSession } from './sessions';
 import { getAuthFailures, getSettings } from './settings';
-import { putOwnKeys, revokeOwnTokens, rotateOwnSecret } from './settings-credentials';
+import { getOwnUsage, putOwnKeys, revokeOwnTokens, rotateOwnSecret } from './settings-credentials';
+import { usageBackendFor } from '../runtime/usage';
 import { verifyAuth } from './verify-auth';
 
 export function apiOperations(deps: Deps): Record<string, Operation> {
@@ -26,6 +27,7 @@ export function apiOperations(deps: Deps): Record<string, Operation> {
     putSettingsKeys: putOwnKeys(deps),
     rotateSettingsSecret: rotateOwnSecret(deps),
     createSettingsRevocation: revokeOwnTokens(deps),
+    getSettingsUsage: getOwnUsage(deps, () => usageBackendFor(deps)),
   };
 }
 

@@ -4,7 +4,9 @@
  * operator routes (admin/credentials.ts); the client name always comes from the token.
  */
 import { parseRevocation, parseRotateSecret } from '../core/credential-requests';
-import { InsufficientPermissionsError } from '../core/errors';
+import { InsufficientPermissionsError, NotFoundError } from '../core/errors';
+import { effectiveQuota } from '../core/quota';
+import type { UsageBackend } from '../store/usage-backend';
 import { describeKeys, validateKeyRegistration } from '../core/key-registration';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
@@ -69,5 +71,16 @@ export function revokeOwnTokens(deps: CredentialDeps & Pick<Deps, 'revocations'>
     const cutOff = await revokeClientTokensBefore(deps.clients, clientName, revocation.issuedBefore, deps.clock());
     deps.clientDirectory.invalidate(clientName);
     return { status: 201, body: { revoked: 'client', clientName, issuedBefore: iso(cutOff) } };
+  };
+}
+
+/** GET /v1/settings/usage: the operator usage route's report, for the caller's own client. */
+export function getOwnUsage(deps: Pick<Deps, 'clients' | 'clock' | 'defaultQuota'>, usage: () => UsageBackend): Operation {
+  return async (req) => {
+    const { clientName } = callerOf(req);
+    const record = await deps.clients.get(clientName, true);
+    if (!record) throw new NotFoundError('No such client');
+    const report = await usage().usage(clientName, record.apiKey, effectiveQuota(record.quota, deps.defaultQuota), deps.clock());
+    return { status: 200, body: report };
   };
 }

@@ -119,6 +119,8 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Rotate the caller's own secret; the previous one works for graceSeconds" },
   { method: 'POST', path: '/v1/settings/revocations', function: 'api', operation: 'createSettingsRevocation', auth: 'jwt', scopes: ['settings'],
     summary: "Revoke one of the caller's own tokens by jti, or all issued before a cut-off" },
+  { method: 'GET', path: '/v1/settings/usage', function: 'api', operation: 'getSettingsUsage', auth: 'jwt', scopes: ['settings'],
+    summary: "The caller's own quota use in the current period" },
   { method: 'GET', path: '/v1/settings/auth-failures', function: 'api', operation: 'getSettingsAuthFailures', auth: 'jwt', scopes: ['settings'],
     summary: "Recent authentication failures of the caller's client, by reason (no tokens)" },
   { method: 'GET', path: '/portal', function: 'public', operation: 'getPortalPage', auth: 'none',

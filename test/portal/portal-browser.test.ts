@@ -4,6 +4,7 @@
  * auth failures, the strict CSP, and a token kept out of every browser storage.
  * WK_PORTAL_SCREENSHOTS=1 also writes docs/img/portal-*.png.
  */
+// Expressions passed to page.evaluate as strings run in the page (this file has no DOM types).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -72,7 +73,7 @@ describe('developer portal', () => {
     await page.waitForSelector('#sign-in-error:not([hidden])');
     const wrongSecret = await page.textContent('#sign-in-error');
     await signIn('no-such-client', 'whatever');
-    await page.waitForFunction(() => document.activeElement?.id === 'client-secret');
+    await page.waitForSelector('#client-secret:focus');
     const unknownName = await page.textContent('#sign-in-error');
     expect(wrongSecret).toBe(SIGN_IN_FAILED);
     expect(unknownName).toBe(SIGN_IN_FAILED);
@@ -89,12 +90,21 @@ describe('developer portal', () => {
     await page.keyboard.type(secret);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#dashboard:not([hidden])');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('dashboard-title');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('dashboard-title');
     expect(await page.textContent('#client-title')).toBe('portal-acme');
-    const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+    const stored = await page.evaluate('({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })');
     expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
     expect(await chrome.context.cookies()).toEqual([]);
     expect(await page.inputValue('#client-secret')).toBe('');
+  });
+
+  it('draws usage against quota as an accessible SVG chart', async () => {
+    const chart = await page.waitForSelector('#usage-chart svg[role="img"]');
+    expect(await chart.getAttribute('data-limit')).toBe('1000');
+    expect(Number(await chart.getAttribute('data-used'))).toBeGreaterThanOrEqual(1);
+    expect(await chart.getAttribute('aria-label')).toMatch(/^Usage chart: \d+ of 1,000 requests per day used/);
+    expect(await page.textContent('#usage-text')).toMatch(/remaining\. Resets /);
+    expect(await page.isHidden('#usage-error')).toBe(true);
   });
 
   it('registers a pasted JWKS, and the API then accepts a token signed by that key', async () => {
@@ -148,7 +158,7 @@ describe('developer portal', () => {
     await page.click('#sign-out');
     await page.waitForSelector('#sign-in-view:not([hidden])');
     expect(await page.inputValue('#new-secret-value')).toBe('');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('client-name');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('client-name');
   });
 
   it('ran without a console error or a CSP violation', () => {

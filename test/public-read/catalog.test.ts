@@ -2,42 +2,29 @@
  * GET /v1/{clientName}/catalog through the local gateway: a JWT or the client's API key in
  * x-api-key; neither is 401 and never reaches metering; another client's path is 403.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { demoCatalogue } from '../../lambdas/core/demo-catalogue';
-import { documentClient } from '../../lambdas/store/dynamo';
-import type { AllowedRequest } from '../../local/request-pipeline';
 import { signHs256 } from '../support/keys';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 
 let gw: TestGateway;
-const metered: AllowedRequest[] = [];
 let secret: string;
-const apiKey = randomBytes(32).toString('hex');
+let apiKey: string;
 
-/** The lookup item POST /admin/clients writes for a client's API key (table-schema.ts). */
-async function registerApiKey(clientName: string, value: string): Promise<void> {
-  const doc = documentClient(gw.gateway.store.endpoint);
-  const digest = createHash('sha256').update(value, 'utf8').digest('hex');
-  await doc.send(
-    new PutCommand({
-      TableName: gw.gateway.stages.sandbox.env.TABLE_NAME,
-      Item: { pk: `APIKEY#${digest}`, sk: 'APIKEY', type: 'apikey', clientName, createdAt: new Date().toISOString() },
-    }),
-  );
+/** What the client's usage plan counted so far (the local gateway meters as API Gateway does). */
+async function used(clientName = 'cat-acme'): Promise<number> {
+  const res = await gw.admin('sandbox', 'GET', `/admin/clients/${clientName}/usage`);
+  return res.body.used as number;
 }
 
 beforeAll(async () => {
-  gw = await startTestGateway({ hooks: { afterAllow: (r) => void metered.push(r) } });
-  const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'cat-acme' });
+  gw = await startTestGateway();
+  const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'cat-acme', quota: { limit: 1000, period: 'DAY', rateLimit: 1000, burstLimit: 1000 } });
   secret = created.body.clientSecret as string;
+  apiKey = created.body.apiKey as string;
   await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'cat-other' });
-  await registerApiKey('cat-acme', apiKey);
 });
 afterAll(() => gw.close());
-beforeEach(() => {
-  metered.length = 0;
-});
 
 const token = () => signHs256(secret, { clientName: 'cat-acme', iat: Math.floor(Date.now() / 1000) });
 
@@ -51,30 +38,32 @@ describe('GET /v1/{clientName}/catalog', () => {
     expect(res.text).not.toMatch(/https?:\/\//);
     expect(res.headers.get('x-workoutkit-token')).toBeNull();
     expect(res.body.nextCursor).toBeNull();
-    expect(metered).toHaveLength(1);
   });
 
-  it("accepts the client's API key in x-api-key instead, metered under that key", async () => {
+  it("accepts the client's API key in x-api-key instead; both ways are metered for the client", async () => {
+    const before = await used();
     const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { headers: { 'x-api-key': apiKey } });
     expect(res.status).toBe(200);
     expect((res.body.items as unknown[]).length).toBeGreaterThan(0);
-    expect(metered).toHaveLength(1);
-    expect(metered[0]).toMatchObject({ principalId: 'cat-acme', usageIdentifierKey: apiKey });
+    expect((await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { token: token() })).status).toBe(200);
+    expect(await used()).toBe(before + 2);
   });
 
   it('answers 401 with neither credential, and never meters it', async () => {
+    const before = await used();
     const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog');
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_token');
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
-    expect(metered).toHaveLength(0);
+    expect(await used()).toBe(before);
   });
 
   it('answers 401 for an unknown API key, and never meters it', async () => {
+    const before = await used();
     const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { headers: { 'x-api-key': randomBytes(32).toString('hex') } });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_token');
-    expect(metered).toHaveLength(0);
+    expect(await used()).toBe(before);
   });
 
   it('prefers the bearer token when both are sent: a bad token is refused even with a good key', async () => {
@@ -131,8 +120,9 @@ describe('GET /v1/{clientName}/catalog', () => {
   });
 
   it('does not take an API key on JWT-only routes', async () => {
+    const before = await used();
     const res = await gw.call('sandbox', 'GET', '/v1/auth/verify', { headers: { 'x-api-key': apiKey } });
     expect(res.status).toBe(401);
-    expect(metered).toHaveLength(0);
+    expect(await used()).toBe(before);
   });
 });

@@ -102,6 +102,15 @@ describe('/v1/settings', () => {
     await new Promise((r) => setTimeout(r, 1100));
   });
 
+  it("reports the caller's own usage against its quota", async () => {
+    const res = await gw.call('sandbox', 'GET', '/v1/settings/usage', { token: await issued('set-alpha') });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ period: expect.any(String), limit: expect.any(Number), remaining: expect.any(Number) });
+    expect(res.body.used as number).toBeGreaterThanOrEqual(1);
+    const admin = await gw.admin('sandbox', 'GET', '/admin/clients/set-alpha/usage');
+    expect(admin.body.limit).toBe(res.body.limit);
+  });
+
   it('lists recent authentication failures by reason, without the token', async () => {
     const bad = signHs256('not-the-secret', { clientName: 'set-alpha', iat: nowSeconds() });
     expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: bad })).status).toBe(401);

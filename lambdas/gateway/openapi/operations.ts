@@ -133,6 +133,10 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     requestBody: 'SettingsRevocationRequest',
     responses: { 201: { description: 'revoked' } },
   },
+  'GET /v1/settings/usage': {
+    tag: 'settings',
+    responses: { 200: { description: "the caller's quota use in the current period", schema: 'Usage' } },
+  },
   'GET /v1/settings/auth-failures': {
     tag: 'settings',
     description: 'What the authorizer refused for tokens naming this client in the last 7 days: reason code, token kind and time only.',
