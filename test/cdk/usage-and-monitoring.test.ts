@@ -23,13 +23,14 @@ const policyStatements = (t: Template): { Sid?: string; Action: unknown; Resourc
 describe('usage plans (Acme-sandbox)', () => {
   const name = 'Acme-sandbox';
 
-  test('takes API keys from the authorizer and requires one on every jwt method only', () => {
+  test('takes API keys from the authorizer and requires one on every jwt and public-read method only', () => {
     const t = templateOf(name);
     expect(onlyResource(t, 'AWS::ApiGateway::RestApi')[1].Properties?.ApiKeySourceType).toBe('AUTHORIZER');
     const methods = methodsByRoute(t);
     for (const route of ROUTES) {
       const required = methods.get(`${route.method} ${route.path}`)?.ApiKeyRequired === true;
-      expect({ route: route.path, required }).toEqual({ route: route.path, required: route.auth === 'jwt' });
+      // Public reads (jwt-or-api-key) are metered too: by the JWT's client key or the x-api-key.
+      expect({ route: route.path, required }).toEqual({ route: route.path, required: route.auth === 'jwt' || route.auth === 'jwt-or-api-key' });
     }
   });
 
@@ -50,8 +51,9 @@ describe('usage plans (Acme-sandbox)', () => {
     const t = templateOf(name);
     const [apiId] = onlyResource(t, 'AWS::ApiGateway::RestApi');
     const usage = policyStatements(t).filter((s) => JSON.stringify(s.Action).includes('apigateway:'));
+    // ReadOwnPlanUsage three times: admin, quota monitor, api (GET /v1/settings/usage).
     expect(usage.map((s) => s.Sid).sort()).toEqual(['BindKeysToOwnPlans', 'CreateTaggedKeysAndPlans', 'ReadOwnPlanUsage',
-      'ReadOwnPlanUsage', 'UndoOwnKeysAndPlans']);
+      'ReadOwnPlanUsage', 'ReadOwnPlanUsage', 'UndoOwnKeysAndPlans']);
     const tagValue = { 'Fn::Join': ['', [{ Ref: apiId }, '/sandbox']] };
     for (const s of usage) {
       expect(JSON.stringify(s.Resource)).not.toBe('"*"');
