@@ -7,7 +7,7 @@
  * item `APIKEY#<sha256(value)>` maps a presented key to its client without storing it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Keyring } from './keyring';
 import { clientKey } from './client-store';
 import { guarded } from './store-errors';
@@ -51,35 +51,38 @@ export class ApiKeyStore {
   }
 
   /**
-   * Puts the key on the client's profile and writes the lookup item in one transaction, so a
-   * key is never findable without its client nor the reverse. Fails if the client already has
-   * a key (one key per client; rotation is a later issue).
+   * Writes the lookup item, then puts the key on the client's profile; if the second write
+   * fails the lookup item is removed again. Two conditional writes rather than a transaction,
+   * because the embedded store (dynalite) has no TransactWriteItems. The moment in between is
+   * harmless: the key value was just generated and has not been shown to anyone, so nobody
+   * can present it yet. Fails if the client already has a key (one key per client).
    */
   async attach(clientName: string, key: StoredApiKey): Promise<void> {
     await guarded('attach api key', () =>
       this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: clientKey(clientName),
-                UpdateExpression: 'SET apiKey = :k, version = version + :one',
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(apiKey)',
-                ExpressionAttributeValues: { ':k': key, ':one': 1 },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...apiKeyLookupKey(key.sha256), type: 'apikey', clientName, createdAt: key.createdAt },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...apiKeyLookupKey(key.sha256), type: 'apikey', clientName, createdAt: key.createdAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
+    try {
+      await guarded('attach api key', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: clientKey(clientName),
+            UpdateExpression: 'SET apiKey = :k, version = version + :one',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(apiKey)',
+            ExpressionAttributeValues: { ':k': key, ':one': 1 },
+          }),
+        ),
+      );
+    } catch (err) {
+      await guarded('detach api key', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: apiKeyLookupKey(key.sha256) })));
+      throw err;
+    }
   }
 
   async open(clientName: string, key: StoredApiKey): Promise<string> {
