@@ -28,14 +28,17 @@ export function jsonErrorAnswer(
   error: string,
   description: string,
   headers: Readonly<Record<string, string>> = {},
+  format?: 'graphql',
 ): GatewayAnswer {
   // Contract: every 401 carries an RFC 6750 challenge.
   const challenge: Record<string, string> =
     status === 401 ? { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"` } : {};
+  // Contract, "Errors": POST /graphql answers in GraphQL's own format with the same status.
+  const body = format === 'graphql' ? { errors: [{ message: description, extensions: { code: error } }] } : { error, error_description: description };
   return {
     status,
     headers: { 'Content-Type': 'application/json', ...challenge, ...headers },
-    body: Buffer.from(JSON.stringify({ error, error_description: description }), 'utf8'),
+    body: Buffer.from(JSON.stringify(body), 'utf8'),
   };
 }
 

@@ -61,16 +61,16 @@ export async function handleStageRequest(
   const lookup = findRoute(req.method, req.path, deps.routes);
   if (lookup.kind === 'not_found') return templateAnswer('MISSING_AUTHENTICATION_TOKEN');
   if (lookup.kind === 'method_not_allowed') {
-    // Local divergence: API Gateway answers 404 MISSING_AUTHENTICATION_TOKEN here.
-    return jsonErrorAnswer(405, 'method_not_allowed', `${req.method} is not allowed on this resource`, {
-      Allow: lookup.allowed.join(', '),
-    });
+    // As API Gateway: an unknown method is an unknown route (404 not_found); Allow helps the caller.
+    const answer = templateAnswer('MISSING_AUTHENTICATION_TOKEN');
+    return { ...answer, headers: { ...answer.headers, Allow: lookup.allowed.join(', ') } };
   }
   const { route, pathParameters } = lookup.match;
   const routeCtx: RouteContext = { resource: route.path, pathParameters };
 
   const read = await readBody();
-  if (!read.ok) return jsonErrorAnswer(400, 'invalid_request', `body over ${MAX_BODY_BYTES / 1024} KiB`);
+  // The handlers refuse the same (lambdas/runtime/http.ts); reading stops at the limit here.
+  if (!read.ok) return jsonErrorAnswer(400, 'invalid_request', `Body over ${MAX_BODY_BYTES / 1024} KiB`, {}, route.errorFormat);
   const full: LocalRequest = { ...req, body: read.body };
 
   switch (route.auth) {

@@ -22,7 +22,7 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
             scopes = record.scopes;
             return deps.clients.openSecrets(record, Math.floor(deps.clock() / 1000));
           },
-        });
+        }, req.event.requestContext?.identity?.sourceIp);
         const key = await deps.signingKeys.current();
         const issued = await issueAccessToken(
           { clientName: tokenRequest.clientName, userInfo: tokenRequest.userInfo, ...(tokenRequest.sub ? { sub: tokenRequest.sub } : {}), ...(scopes ? { scopes } : {}) },

@@ -46,25 +46,38 @@ export function secretMatches(presented: string, secrets: readonly Buffer[]): bo
   return ok;
 }
 
+/**
+ * Failures are counted per clientName *and* caller address: a stranger who knows a client's
+ * (public) name can lock out only its own address, never the client's backend.
+ */
 export interface ClientAuthenticatorDeps {
-  lockedFor(clientName: string): Promise<{ failures: number; lockedFor: number }>;
-  recordFailure(clientName: string): Promise<void>;
-  resetFailures(clientName: string): Promise<void>;
+  lockedFor(attemptKey: string): Promise<{ failures: number; lockedFor: number }>;
+  recordFailure(attemptKey: string): Promise<void>;
+  resetFailures(attemptKey: string): Promise<void>;
   /** The client's live secrets, or undefined for an unknown name. */
   liveSecrets(clientName: string): Promise<readonly Buffer[] | undefined>;
 }
 
-export async function authenticateClient(req: TokenRequest, deps: ClientAuthenticatorDeps): Promise<void> {
+export function attemptKey(clientName: string, sourceIp: string | undefined): string {
+  return `${clientName}\n${sourceIp ?? ''}`;
+}
+
+export async function authenticateClient(
+  req: TokenRequest,
+  deps: ClientAuthenticatorDeps,
+  sourceIp: string | undefined,
+): Promise<void> {
   const name = CLIENT_NAME_PATTERN.test(req.clientName) ? req.clientName : undefined;
   if (name === undefined) throw new InvalidClientError('Invalid client credentials');
-  const status = await deps.lockedFor(name);
+  const key = attemptKey(name, sourceIp);
+  const status = await deps.lockedFor(key);
   if (status.lockedFor > 0) {
-    throw new RateLimitedError('Too many failed attempts for this client; retry later', { retryAfter: status.lockedFor });
+    throw new RateLimitedError('Too many failed attempts for this client from this address; retry later', { retryAfter: status.lockedFor });
   }
   const secrets = await deps.liveSecrets(name);
   if (!secretMatches(req.clientSecret, secrets ?? [])) {
-    await deps.recordFailure(name);
+    await deps.recordFailure(key);
     throw new InvalidClientError('Invalid client credentials');
   }
-  if (status.failures > 0) await deps.resetFailures(name);
+  if (status.failures > 0) await deps.resetFailures(key);
 }

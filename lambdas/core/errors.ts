@@ -18,7 +18,6 @@ export type ErrorCode =
   | 'device_required'
   | 'launch_token_invalid'
   | 'not_found'
-  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
@@ -38,7 +37,6 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   device_required: 400,
   launch_token_invalid: 401,
   not_found: 404,
-  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,

@@ -83,8 +83,16 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
     body: json('not_found', 'No such route'),
   },
   // IAM (SigV4) on the operator routes: a bad or expired signature.
-  INVALID_SIGNATURE: { status: 401, headers: CONTENT_TYPE, body: json('unauthorized', 'Request signature is not valid') },
-  EXPIRED_TOKEN: { status: 401, headers: CONTENT_TYPE, body: json('unauthorized', 'Request signature expired') },
+  INVALID_SIGNATURE: {
+    status: 401,
+    headers: { ...CONTENT_TYPE, 'WWW-Authenticate': bearer('unauthorized', 'Request signature is not valid') },
+    body: json('unauthorized', 'Request signature is not valid'),
+  },
+  EXPIRED_TOKEN: {
+    status: 401,
+    headers: { ...CONTENT_TYPE, 'WWW-Authenticate': bearer('unauthorized', 'Request signature expired') },
+    body: json('unauthorized', 'Request signature expired'),
+  },
   BAD_REQUEST_BODY: { status: 400, headers: CONTENT_TYPE, body: json('invalid_request', 'Malformed request body') },
   BAD_REQUEST_PARAMETERS: {
     status: 400,

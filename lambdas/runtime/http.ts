@@ -74,10 +74,13 @@ function lowerHeaders(h: APIGatewayProxyEvent['headers'] | null): Record<string,
   return out;
 }
 
-function parseBody(event: APIGatewayProxyEvent): unknown {
+function bodyBytes(event: APIGatewayProxyEvent): Buffer {
   const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) throw new InvalidRequestError('Body over 64 KiB');
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  const bytes = bodyBytes(event);
   if (bytes.length === 0) throw new InvalidRequestError('Body must be a JSON object');
   try {
     return JSON.parse(bytes.toString('utf8'));
@@ -104,6 +107,8 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
     const route = ROUTES.find((r) => r.path === event.resource && r.method === event.httpMethod);
     const op = route ? operations[route.operation] : undefined;
     if (!route || !op) return errorResult(new GatewayError('not_found', 'No such route'), route?.errorFormat);
+    // Every route refuses an oversized body, read or not: API Gateway itself accepts up to 10 MB.
+    if (event.body && bodyBytes(event).length > MAX_BODY_BYTES) throw new InvalidRequestError('Body over 64 KiB');
     let parsed: { value: unknown } | undefined;
     const req: ApiRequest = {
       event,

@@ -1,7 +1,8 @@
 /**
- * Slows down secret guessing at POST /authtoken: failures per clientName are counted in a
- * fixed window; past the limit the name is locked until the window ends. Unknown names are
- * counted too, so the lock-out reveals nothing about which names exist.
+ * Slows down secret guessing at POST /authtoken: failures per attempt key (clientName and
+ * caller address, core/authenticate-client.ts) are counted in a fixed window; past the limit
+ * that key is locked until the window ends. Unknown names are counted too, so the lock-out
+ * reveals nothing about which names exist. Keys are stored hashed.
  */
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -1,4 +1,5 @@
 /** POST /authtoken and the operator client routes, over HTTP against DynamoDB Local. */
+import http from 'node:http';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { FAILURE_LIMIT } from '../../lambdas/store/auth-failure-store';
 import { signHs256 } from '../support/keys';
@@ -71,6 +72,30 @@ describe('POST /authtoken', () => {
   });
 });
 
+/** POST /authtoken from another loopback address (the gateway sees it as the caller's source IP). */
+function authtokenFrom(localAddress: string, body: unknown): Promise<number> {
+  const url = new URL(gw.url('sandbox', '/authtoken'));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+it('locks out only the address that failed: the client still gets tokens from elsewhere', async () => {
+  await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'victim-app' });
+  const secret = (await gw.admin('sandbox', 'POST', '/admin/clients/victim-app/rotate-secret', { graceSeconds: 0 })).body.clientSecret as string;
+  for (let i = 0; i < FAILURE_LIMIT; i++) expect(await authtokenFrom('127.0.0.2', { clientName: 'victim-app', clientSecret: 'guess' })).toBe(401);
+  expect(await authtokenFrom('127.0.0.2', { clientName: 'victim-app', clientSecret: secret })).toBe(429);
+  expect(await authtokenFrom('127.0.0.3', { clientName: 'victim-app', clientSecret: secret })).toBe(200);
+});
+
 describe('client HS256 tokens through the gateway', () => {
   it('accepts a token signed with the clientSecret as jsonwebtoken.sign does', async () => {
     const token = signHs256(secrets['tok-app'] as string, { clientName: 'tok-app', sub: 'u-1', scope: 'read write' });
@@ -107,4 +132,16 @@ describe('operator client routes', () => {
     expect(res.text).not.toContain('sealed');
     expect((await gw.admin('sandbox', 'GET', '/admin/clients/nobody-app')).status).toBe(404);
   });
+});
+
+it('refuses a body over 64 KiB on /graphql in GraphQL format, before the authorizer runs', async () => {
+  const res = await gw.call('sandbox', 'POST', '/graphql', { body: { query: `{ ${'x'.repeat(70 * 1024)} }` }, token: 'whatever' });
+  expect(res.status).toBe(400);
+  expect(res.body).toEqual({ errors: [{ message: 'Body over 64 KiB', extensions: { code: 'invalid_request' } }] });
+});
+
+it('answers an unknown method on a known path 404 not_found, as API Gateway does', async () => {
+  const res = await gw.call('sandbox', 'DELETE', '/v1/auth/verify');
+  expect(res.status).toBe(404);
+  expect(res.body.error).toBe('not_found');
 });

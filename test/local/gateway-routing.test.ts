@@ -33,10 +33,10 @@ describe('routing', () => {
     expect((await fetch(`${gw.url('prod')}`)).status).toBe(404);
   });
 
-  it('answers a known path with the wrong method 405 with Allow (local divergence from AWS 404)', async () => {
+  it('answers a known path with the wrong method 404 not_found, as API Gateway does, with Allow', async () => {
     const res = await gw.call('sandbox', 'DELETE', '/echo');
-    expect(res.status).toBe(405);
-    expect(res.body.error).toBe('method_not_allowed');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('not_found');
     expect(res.headers.get('allow')).toBe('POST, PUT');
   });
 
@@ -50,7 +50,7 @@ describe('limits', () => {
   it('refuses a body over 64 KiB with 400 invalid_request, without calling the handler', async () => {
     const res = await gw.call('sandbox', 'POST', '/echo', { body: 'x'.repeat(MAX_BODY_BYTES + 1) });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'body over 64 KiB' });
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'Body over 64 KiB' });
     expect(res.body.event).toBeUndefined();
   });
 

@@ -1,0 +1,53 @@
+/** The HTTP adapter every function shares: body limits and error shapes, event in, result out. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { httpHandler } from '../../lambdas/runtime/http';
+import { MAX_BODY_BYTES } from '../../lambdas/gateway/settings';
+
+function event(resource: string, method: string, body: string | null, authorizer?: Record<string, string>): APIGatewayProxyEvent {
+  return {
+    resource,
+    path: resource,
+    httpMethod: method,
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: { authorizer: authorizer ?? null } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+const caller = { clientName: 'acme-app', tokenKind: 'issued', alg: 'ES256', scope: 'read', sub: 'u', expiresAt: '', issuedAt: '', kid: '', jti: '' };
+
+describe('httpHandler', () => {
+  let called = 0;
+  const handler = httpHandler({
+    verifyAuth: async () => {
+      called++;
+      return { status: 200, body: { ok: true } };
+    },
+    graphql: async () => ({ status: 200, body: {} }),
+  });
+
+  it('refuses a body over 64 KiB on a route that never reads it (API Gateway lets 10 MB through)', async () => {
+    const res = await handler(event('/v1/auth/verify', 'GET', 'x'.repeat(MAX_BODY_BYTES + 1), caller));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+    expect(called).toBe(0);
+  });
+
+  it('answers the same refusal on /graphql in GraphQL format', async () => {
+    const res = await handler(event('/graphql', 'POST', 'x'.repeat(MAX_BODY_BYTES + 1), caller));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ errors: [{ message: 'Body over 64 KiB', extensions: { code: 'invalid_request' } }] });
+  });
+
+  it('refuses a request that did not pass the authorizer with 401 and a Bearer challenge (fail closed)', async () => {
+    const res = await handler(event('/v1/auth/verify', 'GET', null));
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['WWW-Authenticate']).toMatch(/^Bearer error="invalid_token"/);
+  });
+});
