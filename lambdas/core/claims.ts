@@ -43,17 +43,23 @@ export function checkClaimTypes(payload: JwtPayload): void {
   if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
     throw new InvalidTokenError('Claim aud must be a string or an array of strings');
   }
-  normalizeScope(payload.scope);
+  if (!isValidScope(payload.scope)) throw new InvalidTokenError(SCOPE_ERROR);
+}
+
+const SCOPE_ERROR = 'Claim scope must be an array of strings or a space-separated string';
+
+/** What normalizeScope accepts, checked without building the list (the verifier builds it once, later). */
+function isValidScope(scope: unknown): boolean {
+  if (scope === undefined || typeof scope === 'string') return true;
+  return Array.isArray(scope) && scope.every((s) => typeof s === 'string' && s.length > 0 && !s.includes(' '));
 }
 
 /** `scope` is an array of strings; a space-separated string is also accepted. */
 export function normalizeScope(scope: unknown): string[] {
   if (scope === undefined) return [];
   if (typeof scope === 'string') return scope.split(' ').filter((s) => s.length > 0);
-  if (Array.isArray(scope) && scope.every((s) => typeof s === 'string' && s.length > 0 && !s.includes(' '))) {
-    return scope as string[];
-  }
-  throw new InvalidTokenError('Claim scope must be an array of strings or a space-separated string');
+  if (isValidScope(scope)) return scope as string[];
+  throw new InvalidTokenError(SCOPE_ERROR);
 }
 
 export function checkTimes(payload: JwtPayload, nowSeconds: number): void {

@@ -27,60 +27,86 @@ export interface ParsedJwt {
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Decodes base64url, refusing padding, foreign characters and non-canonical trailing bits. */
-export function decodeBase64url(part: string, what: string): Buffer {
-  if (!BASE64URL.test(part) || part.length % 4 === 1) {
-    throw new InvalidTokenError(`Malformed token: ${what} is not base64url`);
-  }
-  const bytes = Buffer.from(part, 'base64url');
-  // Non-canonical encodings (extra bits set in the last char) would let two strings share
-  // one signature; re-encoding must give back the same text.
-  if (bytes.toString('base64url') !== part) {
-    throw new InvalidTokenError(`Malformed token: ${what} is not canonical base64url`);
-  }
-  return bytes;
+/** The 6-bit value of a base64url char (the alphabet was checked before). */
+function sextet(c: number): number {
+  if (c >= 0x61) return c - 0x61 + 26; // a-z
+  if (c >= 0x41) return c === 0x5f ? 63 : c - 0x41; // A-Z, _
+  return c === 0x2d ? 62 : c - 0x30 + 52; // -, 0-9
 }
 
-function parseJsonObject(bytes: Buffer, what: string): Record<string, unknown> {
+/**
+ * Decodes base64url, refusing padding, foreign characters and non-canonical trailing bits.
+ * Canonical form is checked on the last char rather than by re-encoding: this runs three
+ * times per token on the authorizer's hot path.
+ */
+export function decodeBase64url(part: string, what: string): Buffer {
+  const len = part.length;
+  if (!BASE64URL.test(part) || len % 4 === 1) {
+    throw new InvalidTokenError(`Malformed token: ${what} is not base64url`);
+  }
+  // Non-canonical encodings (extra bits set in the last char) would let two strings share
+  // one signature: with 2 (or 3) chars in the last group, its low 4 (or 2) bits must be zero.
+  const unusedBits = len % 4 === 2 ? 0x0f : len % 4 === 3 ? 0x03 : 0;
+  if (unusedBits !== 0 && (sextet(part.charCodeAt(len - 1)) & unusedBits) !== 0) {
+    throw new InvalidTokenError(`Malformed token: ${what} is not canonical base64url`);
+  }
+  return Buffer.from(part, 'base64url');
+}
+
+/** Decoding is stateless without `stream: true`, so one fatal decoder serves every call. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJsonObject(bytes: Buffer, what: string): { value: Record<string, unknown>; text: string } {
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = UTF8.decode(bytes);
+    value = JSON.parse(text);
   } catch (cause) {
     throw new InvalidTokenError(`Malformed token: ${what} is not JSON`, { cause });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidTokenError(`Malformed token: ${what} is not a JSON object`);
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, text };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+
+/** JSON whitespace (RFC 8259 §2): the only characters valid JSON allows between a key and ':'. */
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 /**
  * JSON.parse keeps the last of duplicate keys while other parsers keep the first; a token
- * whose header or claims differ by parser is refused rather than guessed at.
+ * whose header or claims differ by parser is refused rather than guessed at. `text` is
+ * valid JSON (JSON.parse accepted it), so counting the strings directly followed by ':' at
+ * depth 1 counts the top-level members.
  */
-function hasDuplicateTopLevelKey(bytes: Buffer, parsed: Record<string, unknown>): boolean {
-  const text = bytes.toString('utf8');
+function hasDuplicateTopLevelKey(text: string, parsed: Record<string, unknown>): boolean {
+  const len = text.length;
   let count = 0;
-  const re = /"((?:[^"\\]|\\.)*)"\s*:/g;
   let depth = 0;
-  let i = 0;
-  // Count keys that sit at depth 1 only.
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      re.lastIndex = i;
-      const m = re.exec(text);
-      if (m && m.index === i) {
-        if (depth === 1) count++;
-        i = re.lastIndex - 1;
-        continue;
-      }
-      // A string value: skip it.
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (d === QUOTE) break;
+        j += d === BACKSLASH ? 2 : 1;
+      }
+      if (depth === 1) {
+        let k = j + 1;
+        while (k < len && isJsonSpace(text.charCodeAt(k))) k++;
+        if (text.charCodeAt(k) === COLON) count++;
+      }
       i = j;
-    } else if (ch === '{' || ch === '[') depth++;
-    else if (ch === '}' || ch === ']') depth--;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
   }
   return count !== Object.keys(parsed).length;
 }
@@ -99,9 +125,9 @@ export function parseJwt(token: string): ParsedJwt {
   const headerBytes = decodeBase64url(headerPart, 'header');
   const payloadBytes = decodeBase64url(payloadPart, 'payload');
   const signature = decodeBase64url(signaturePart, 'signature');
-  const header = parseJsonObject(headerBytes, 'header');
-  const payload = parseJsonObject(payloadBytes, 'payload');
-  if (hasDuplicateTopLevelKey(headerBytes, header) || hasDuplicateTopLevelKey(payloadBytes, payload)) {
+  const { value: header, text: headerText } = parseJsonObject(headerBytes, 'header');
+  const { value: payload, text: payloadText } = parseJsonObject(payloadBytes, 'payload');
+  if (hasDuplicateTopLevelKey(headerText, header) || hasDuplicateTopLevelKey(payloadText, payload)) {
     throw new InvalidTokenError('Malformed token: duplicate JSON keys');
   }
   if (typeof header.alg !== 'string' || header.alg.length === 0) {

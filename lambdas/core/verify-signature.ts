@@ -18,9 +18,14 @@ export function verifyAsymmetric(alg: AsymmetricAlg, key: KeyObject, signingInpu
     if (signature.length !== spec.signatureLength) return false;
     const half = signature.length / 2;
     if (isZero(signature, 0, half) || isZero(signature, half, signature.length)) return false;
-    return cryptoVerify(spec.hash, Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' }, signature);
+    return cryptoVerify(spec.hash, asciiBytes(signingInput), { key, dsaEncoding: 'ieee-p1363' }, signature);
   }
-  return cryptoVerify(spec.hash, Buffer.from(signingInput), key, signature);
+  return cryptoVerify(spec.hash, asciiBytes(signingInput), key, signature);
+}
+
+/** The signing input is base64url and '.', all ASCII (parseJwt checked it): latin1 copies it byte for byte, without UTF-8 encoding. */
+function asciiBytes(signingInput: string): Buffer {
+  return Buffer.from(signingInput, 'latin1');
 }
 
 function isZero(buf: Buffer, from: number, to: number): boolean {

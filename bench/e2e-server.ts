@@ -1,0 +1,61 @@
+/**
+ * Child process of the end-to-end benchmark: the local gateway (embedded dynalite store)
+ * with the benchmark's clients seeded through the production store classes, a token of
+ * each kind, and an issued token obtained over HTTP from POST /authtoken. Prints one JSON
+ * line with what the load generator needs, then serves until SIGTERM.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import { depsFor } from '../lambdas/runtime/deps';
+import { startLocalGateway } from '../local/gateway';
+import { AUDIENCE, clientKey, seedClients, TENANT, STAGE } from './fixtures';
+
+export interface E2eServerInfo {
+  baseUrl: string;
+  store: string;
+  tokens: Record<'HS256 client' | 'ES256 issued' | 'RS256 client (JWKS)' | 'ES256 client (JWKS)', string>;
+  authtokenBody: string;
+}
+
+async function main(): Promise<void> {
+  const ttl = Number(process.argv[2] ?? '60');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-gw-'));
+  const gateway = await startLocalGateway({ dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl });
+  const stage = gateway.stages[STAGE];
+  const rs = clientKey('RS256', 'rs-1');
+  const es = clientKey('ES256', 'es-1');
+  const { secret } = await seedClients(depsFor(stage.env), rs, es);
+  const authtokenBody = JSON.stringify({ clientName: 'bench-hs', clientSecret: secret.toString('utf8'), userInfo: { plan: 'pro' }, sub: 'user-42' });
+  const res = await fetch(`${stage.baseUrl}/authtoken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: authtokenBody });
+  if (res.status !== 200) throw new Error(`POST /authtoken answered ${res.status}: ${await res.text()}`);
+  const issued = ((await res.json()) as { token: string }).token;
+  const nowS = Math.floor(Date.now() / 1000);
+  const claims = (iss: string) => ({ iss, sub: 'user-42', aud: AUDIENCE, scope: 'workouts:read', iat: nowS, exp: nowS + 3600 });
+  const info: E2eServerInfo = {
+    baseUrl: stage.baseUrl,
+    store: `${gateway.store.kind} ${gateway.store.endpoint} (in the gateway process)`,
+    tokens: {
+      'HS256 client': await new SignJWT(claims('bench-hs')).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret),
+      'ES256 issued': issued,
+      'RS256 client (JWKS)': await new SignJWT(claims('bench-rs')).setProtectedHeader({ alg: 'RS256', kid: rs.kid }).sign(rs.privateKey),
+      'ES256 client (JWKS)': await new SignJWT(claims('bench-es')).setProtectedHeader({ alg: 'ES256', kid: es.kid }).sign(es.privateKey),
+    },
+    authtokenBody,
+  };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  const stop = () => {
+    gateway.close().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench [-- --quick] [-- --only core,cold,e2e]`: the authorizer against the
+ * node:crypto floor and its peers, cold start, and the local gateway under load. Prints
+ * tables and writes bench/results.json. Targets (issue 6) are printed, never asserted.
+ */
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CORE_COLUMNS, runCore, type CoreRow } from './core';
+import { runColdStart, type ColdStartResult } from './cold-start';
+import { runEndToEnd, type EndToEndResult } from './e2e';
+import { FULL_TIMING, QUICK_TIMING } from './measure';
+
+type Section = 'core' | 'cold' | 'e2e';
+
+function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section>; out: string } {
+  const quick = argv.includes('--quick');
+  const onlyAt = argv.indexOf('--only');
+  const only = new Set<Section>(
+    onlyAt >= 0 ? ((argv[onlyAt + 1] ?? '').split(',').filter(Boolean) as Section[]) : ['core', 'cold', 'e2e'],
+  );
+  const outAt = argv.indexOf('--out');
+  const out = outAt >= 0 ? (argv[outAt + 1] as string) : path.join(__dirname, 'results.json');
+  return { quick, only, out };
+}
+
+function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [headers, ...rows].map((r) => r.map(String));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(cells[0] as string[]), sep, ...cells.slice(1).map(line)].join('\n');
+}
+
+const k = (n: number | undefined) => (n === undefined ? '—' : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+
+function printCore(rows: readonly CoreRow[], store: string): void {
+  console.log(`\nAuthorizer core: warm verifications/s (share of raw node:crypto); store: ${store}`);
+  console.log(
+    table(
+      ['token', ...CORE_COLUMNS],
+      rows.map((r) => [
+        r.row,
+        ...CORE_COLUMNS.map((c) => (r.opsPerSecond[c] === undefined ? '—' : `${k(r.opsPerSecond[c])} (${r.percentOfRaw[c]}%)`)),
+      ]),
+    ),
+  );
+  console.log('targets: ours ≥80% of raw (RS256/ES256), ≥50% (HS256), ahead of aws-jwt-verify and fast-jwt; handler ≥70% (RS/ES)');
+}
+
+function printCold(c: ColdStartResult): void {
+  console.log('\nBundles (esbuild, minified, cjs, node22, SDK bundled: as lib/stage-functions.ts)');
+  console.log(table(['function', 'bytes', 'KB'], c.bundles.map((b) => [b.function, b.bytes, (b.bytes / 1024).toFixed(1)])));
+  console.log(`\nCold start (median of ${c.runs} runs; ${c.store})`);
+  console.log(
+    table(
+      ['', 'ms'],
+      [
+        ['node -e 0 (spawn → exit)', c.nodeBaselineMs],
+        ['authorizer: spawn → first policy → exit', c.firstPolicyMs],
+        ['  of which node bootstrap (to user code)', c.phases.bootstrapMs],
+        ['  of which module load (require bundle)', c.phases.moduleLoadMs],
+        ['  of which first invocation (deps, DynamoDB read, key import, verify)', c.phases.firstInvokeMs],
+        ['  second invocation (warm, other token kind)', c.phases.secondInvokeMs],
+        ['overhead over node -e 0', c.overheadMs],
+        ['without --enable-source-maps: spawn → first policy', c.withoutSourceMaps.firstPolicyMs],
+        ['without --enable-source-maps: module load', c.withoutSourceMaps.moduleLoadMs],
+      ],
+    ),
+  );
+  console.log('targets: authorizer bundle ≤ 600 KB; spawn → first policy ≤ node -e 0 + 120 ms');
+}
+
+function printE2e(e: EndToEndResult): void {
+  console.log(`\nEnd to end: local gateway (${e.store}), autocannon ${e.connections} connections × ${e.durationSeconds} s`);
+  console.log(
+    table(
+      ['request', 'authorizer cache', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx'],
+      e.runs.map((r) => [r.name, r.authorizerCache, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx]),
+    ),
+  );
+  console.log('target: /v1/auth/verify p99 ≤ 5 ms at 50 connections');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const progress = (line: string) => process.stderr.write(`… ${line}\n`);
+  const results: Record<string, unknown> = {
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
+    date: new Date().toISOString(),
+    quick: args.quick,
+  };
+  if (args.only.has('core')) {
+    const timing = args.quick ? QUICK_TIMING : FULL_TIMING;
+    const core = await runCore(timing, progress);
+    results.core = { timing, ...core };
+    printCore(core.rows, core.store);
+  }
+  if (args.only.has('cold')) {
+    const cold = await runColdStart({ runs: args.quick ? 3 : 7 }, progress);
+    results.coldStart = cold;
+    printCold(cold);
+  }
+  if (args.only.has('e2e')) {
+    const e2e = await runEndToEnd({ durationSeconds: args.quick ? 3 : 10, connections: 50 }, progress);
+    results.endToEnd = e2e;
+    printE2e(e2e);
+  }
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(process.cwd(), args.out)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
