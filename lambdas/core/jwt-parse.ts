@@ -3,6 +3,7 @@
  * splits, decodes and type-checks, so that the verifier can pick a key and
  * reject malformed input before any cryptography runs.
  */
+import { isAscii } from 'node:buffer';
 import { InvalidTokenError } from './errors';
 import { MAX_TOKEN_BYTES } from '../gateway/settings';
 
@@ -60,7 +61,8 @@ function parseJsonObject(bytes: Buffer, what: string): { value: Record<string, u
   let value: unknown;
   let text: string;
   try {
-    text = UTF8.decode(bytes);
+    // ASCII (nearly every token) is valid UTF-8 and has no BOM: a plain copy decodes it alike.
+    text = isAscii(bytes) ? bytes.toString('latin1') : UTF8.decode(bytes);
     value = JSON.parse(text);
   } catch (cause) {
     throw new InvalidTokenError(`Malformed token: ${what} is not JSON`, { cause });
@@ -111,6 +113,15 @@ function hasDuplicateTopLevelKey(text: string, parsed: Record<string, unknown>):
   return count !== Object.keys(parsed).length;
 }
 
+/**
+ * Headers already parsed and checked, by their base64url text: a client's tokens all share
+ * one header, so a warm authorizer decodes it once. Only headers that passed every check
+ * below are kept (frozen), so a hit answers exactly as a fresh parse would; the size bound
+ * keeps a flood of distinct headers from growing memory.
+ */
+const checkedHeaders = new Map<string, JwtHeader>();
+const CHECKED_HEADERS_MAX = 256;
+
 export function parseJwt(token: string): ParsedJwt {
   if (token.length === 0) throw new InvalidTokenError('Missing bearer token');
   if (token.length > MAX_TOKEN_BYTES) throw new InvalidTokenError('Token over 8 KiB');
@@ -120,11 +131,11 @@ export function parseJwt(token: string): ParsedJwt {
     throw new InvalidTokenError('Malformed token: not a compact JWS');
   }
   const headerPart = token.slice(0, first);
-  const payloadPart = token.slice(first + 1, second);
-  const signaturePart = token.slice(second + 1);
+  const known = checkedHeaders.get(headerPart);
+  if (known) return parseRest(token, known, first, second);
   const headerBytes = decodeBase64url(headerPart, 'header');
-  const payloadBytes = decodeBase64url(payloadPart, 'payload');
-  const signature = decodeBase64url(signaturePart, 'signature');
+  const payloadBytes = decodeBase64url(token.slice(first + 1, second), 'payload');
+  const signature = decodeBase64url(token.slice(second + 1), 'signature');
   const { value: header, text: headerText } = parseJsonObject(headerBytes, 'header');
   const { value: payload, text: payloadText } = parseJsonObject(payloadBytes, 'payload');
   if (hasDuplicateTopLevelKey(headerText, header) || hasDuplicateTopLevelKey(payloadText, payload)) {
@@ -137,10 +148,17 @@ export function parseJwt(token: string): ParsedJwt {
     throw new InvalidTokenError('Token header kid must be a string of at most 256 characters');
   }
   if (signature.length === 0) throw new InvalidTokenError('Token has no signature');
-  return {
-    header: header as JwtHeader,
-    payload,
-    signingInput: token.slice(0, second),
-    signature,
-  };
+  if (checkedHeaders.size >= CHECKED_HEADERS_MAX) checkedHeaders.clear();
+  checkedHeaders.set(headerPart, Object.freeze(header) as JwtHeader);
+  return { header: header as JwtHeader, payload, signingInput: token.slice(0, second), signature };
+}
+
+/** The same checks as above, in the same order, for a token whose header is known good. */
+function parseRest(token: string, header: JwtHeader, first: number, second: number): ParsedJwt {
+  const payloadBytes = decodeBase64url(token.slice(first + 1, second), 'payload');
+  const signature = decodeBase64url(token.slice(second + 1), 'signature');
+  const { value: payload, text: payloadText } = parseJsonObject(payloadBytes, 'payload');
+  if (hasDuplicateTopLevelKey(payloadText, payload)) throw new InvalidTokenError('Malformed token: duplicate JSON keys');
+  if (signature.length === 0) throw new InvalidTokenError('Token has no signature');
+  return { header, payload, signingInput: token.slice(0, second), signature };
 }

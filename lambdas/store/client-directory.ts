@@ -28,6 +28,8 @@ export class CachedClientDirectory implements ClientDirectory {
   private readonly entries = new Map<string, Entry>();
   /** Opened API keys by sealed value: a key never changes, so a warm container opens it once. */
   private readonly usageKeys = new Map<string, string>();
+  /** The read in flight per client (see load()). */
+  private readonly loading = new Map<string, Promise<Entry>>();
 
   constructor(
     private readonly store: ClientStore,
@@ -42,7 +44,7 @@ export class CachedClientDirectory implements ClientDirectory {
    * Deny never costs a keyring call. Undefined for a client without a key.
    */
   async usageKey(clientName: string): Promise<string | undefined> {
-    const stored = (await this.entry(clientName)).record?.apiKey;
+    const stored = (this.fresh(clientName) ?? (await this.load(clientName))).record?.apiKey;
     if (!stored || !this.apiKeys) return undefined;
     let value = this.usageKeys.get(stored.sealed);
     if (value === undefined) {
@@ -53,12 +55,14 @@ export class CachedClientDirectory implements ClientDirectory {
     return value;
   }
 
-  async get(clientName: string): Promise<ClientAuthView | undefined> {
-    return (await this.entry(clientName)).view;
+  get(clientName: string): Promise<ClientAuthView | undefined> {
+    // The warm path (every request of a known client) settles without another async hop.
+    const hit = this.fresh(clientName);
+    return hit ? Promise.resolve(hit.view) : this.load(clientName).then((e) => e.view);
   }
 
   async keysFor(client: ClientAuthView, kid: string | undefined): Promise<readonly VerificationKey[]> {
-    const entry = await this.entry(client.clientName);
+    const entry = this.fresh(client.clientName) ?? (await this.load(client.clientName));
     const registered = entry.record?.keys;
     if (!registered) return [];
     if (registered.kind === 'jwks_uri') {
@@ -72,17 +76,45 @@ export class CachedClientDirectory implements ClientDirectory {
 
   invalidate(clientName: string): void {
     this.entries.delete(clientName);
+    // A read already in flight may predate the change: it must not refill the cache.
+    this.loading.delete(clientName);
   }
 
-  private async entry(clientName: string): Promise<Entry> {
-    const now = this.clock();
+  private fresh(clientName: string): Entry | undefined {
     const hit = this.entries.get(clientName);
-    if (hit && now - hit.at < CLIENT_CACHE_MS) return hit;
+    return hit && this.clock() - hit.at < CLIENT_CACHE_MS ? hit : undefined;
+  }
+
+  /**
+   * One read per client at a time: when an entry expires under load, every concurrent
+   * request would otherwise issue its own GetItem (and open the secrets) at once. The
+   * result is cached only if that read is still the current one (not invalidated meanwhile).
+   */
+  private load(clientName: string): Promise<Entry> {
+    const inFlight = this.loading.get(clientName);
+    if (inFlight) return inFlight;
+    const pending: Promise<Entry> = this.read(clientName).then(
+      (entry) => {
+        if (this.loading.get(clientName) === pending) {
+          this.loading.delete(clientName);
+          if (this.entries.size > 10_000) this.entries.clear();
+          this.entries.set(clientName, entry);
+        }
+        return entry;
+      },
+      (error: unknown) => {
+        if (this.loading.get(clientName) === pending) this.loading.delete(clientName);
+        throw error;
+      },
+    );
+    this.loading.set(clientName, pending);
+    return pending;
+  }
+
+  private async read(clientName: string): Promise<Entry> {
+    const now = this.clock();
     const record = await this.store.get(clientName);
-    const entry: Entry = { record, view: record ? await this.viewOf(record, now) : undefined, at: now };
-    if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(clientName, entry);
-    return entry;
+    return { record, view: record ? await this.viewOf(record, now) : undefined, at: now };
   }
 
   private async viewOf(record: ClientRecord, nowMs: number): Promise<ClientAuthView> {

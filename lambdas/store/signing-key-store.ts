@@ -73,12 +73,12 @@ export class SigningKeyStore implements DeploymentKeySet {
 
   /** DeploymentKeySet: a published key by kid; an unknown kid re-reads at most once per cool-down. */
   async get(kid: string): Promise<VerificationKey | undefined> {
-    let hit = (await this.published()).find((k) => k.kid === kid);
+    // Runs on every issued token: one lookup in the cached list, no copy of it.
+    let hit = this.publishedItem(await this.list(), kid);
     const now = this.clock();
     if (!hit && now - this.lastForcedRefresh >= UNKNOWN_KID_COOLDOWN_MS) {
       this.lastForcedRefresh = now;
-      await this.list(true);
-      hit = (await this.published()).find((k) => k.kid === kid);
+      hit = this.publishedItem(await this.list(true), kid);
     }
     if (!hit) return undefined;
     let vk = this.verifiers.get(kid);
@@ -88,6 +88,12 @@ export class SigningKeyStore implements DeploymentKeySet {
       this.verifiers.set(kid, vk);
     }
     return vk;
+  }
+
+  /** The item `published()` would list for `kid`. */
+  private publishedItem(items: readonly SigningKeyItem[], kid: string): SigningKeyItem | undefined {
+    const nowS = Math.floor(this.clock() / 1000);
+    return items.find((k) => k.kid === kid && (k.retiresAt === undefined || k.retiresAt > nowS));
   }
 
   /** The key to sign with now; the first call in a fresh deployment creates one. */
