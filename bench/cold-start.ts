@@ -23,6 +23,8 @@ export interface ColdStartResult {
   firstPolicyMs: number;
   overheadMs: number;
   phases: { bootstrapMs: number; moduleLoadMs: number; firstInvokeMs: number; secondInvokeMs: number };
+  /** CPU milliseconds of the child (user + system) per phase: less sensitive to a loaded machine than wall time. */
+  cpu: { nodeBaselineMs: number; bootstrapMs: number; moduleLoadMs: number; firstInvokeMs: number };
   withoutSourceMaps: { firstPolicyMs: number; moduleLoadMs: number };
 }
 
@@ -31,16 +33,17 @@ const ROOT = path.resolve(__dirname, '..');
 /** Runs in the child: process start is performance.timeOrigin, so now() is "ms since start". */
 const RUNNER = `'use strict';
 const { performance } = require('node:perf_hooks');
-const t0 = performance.now();
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const t0 = performance.now(), c0 = cpu();
 const mod = require(process.argv[2]);
-const t1 = performance.now();
+const t1 = performance.now(), c1 = cpu();
 const [e1, e2] = JSON.parse(process.env.BENCH_EVENTS);
 mod.handler(e1).then((p1) => {
-  const t2 = performance.now();
+  const t2 = performance.now(), c2 = cpu();
   return mod.handler(e2).then((p2) => {
     const t3 = performance.now();
     const effects = [p1, p2].map((p) => p.policyDocument.Statement[0].Effect);
-    process.stdout.write(JSON.stringify({ t0, t1, t2, t3, effects }));
+    process.stdout.write(JSON.stringify({ t0, t1, t2, t3, c0, c1, c2, effects }));
     process.exit(0);
   });
 }).catch((err) => { console.error(err); process.exit(1); });
@@ -102,14 +105,17 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
       BENCH_EVENTS: JSON.stringify([authorizerEvent(world.cases['ES256 issued'].token), authorizerEvent(world.cases['HS256 client'].token)]),
     };
     const baseline: number[] = [];
-    const samples: { wall: number; t0: number; t1: number; t2: number; t3: number }[] = [];
+    const samples: { wall: number; t0: number; t1: number; t2: number; t3: number; c0: number; c1: number; c2: number }[] = [];
+    const baselineCpu: number[] = [];
     const noMaps: { wall: number; load: number }[] = [];
     progress(`cold start: ${options.runs} runs each`);
     for (let i = 0; i < options.runs; i++) {
       // Interleaved, so machine noise hits both alike.
       baseline.push((await timeProcess(['-e', '0'], { PATH: process.env.PATH })).ms);
+      const own = await timeProcess(['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'], { PATH: process.env.PATH });
+      baselineCpu.push(Number(own.stdout));
       const run = await timeProcess([runner, authorizer.file], { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' });
-      const r = JSON.parse(run.stdout) as { t0: number; t1: number; t2: number; t3: number; effects: string[] };
+      const r = JSON.parse(run.stdout) as { t0: number; t1: number; t2: number; t3: number; c0: number; c1: number; c2: number; effects: string[] };
       if (r.effects.some((e) => e !== 'Allow')) throw new Error(`cold start: expected Allow, got ${r.effects.join(',')}`);
       samples.push({ wall: run.ms, ...r });
       const plain = await timeProcess([runner, authorizer.file], baseEnv);
@@ -130,6 +136,12 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
         moduleLoadMs: round1(median(samples.map((s) => s.t1 - s.t0))),
         firstInvokeMs: round1(median(samples.map((s) => s.t2 - s.t1))),
         secondInvokeMs: round1(median(samples.map((s) => s.t3 - s.t2))),
+      },
+      cpu: {
+        nodeBaselineMs: round1(median(baselineCpu)),
+        bootstrapMs: round1(median(samples.map((s) => s.c0))),
+        moduleLoadMs: round1(median(samples.map((s) => s.c1 - s.c0))),
+        firstInvokeMs: round1(median(samples.map((s) => s.c2 - s.c1))),
       },
       withoutSourceMaps: { firstPolicyMs: round1(median(noMaps.map((s) => s.wall))), moduleLoadMs: round1(median(noMaps.map((s) => s.load))) },
     };

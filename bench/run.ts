@@ -3,7 +3,7 @@
  * node:crypto floor and its peers, cold start, and the local gateway under load. Prints
  * tables and writes bench/results.json. Targets (issue 6) are printed, never asserted.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_COLUMNS, runCore, type CoreRow } from './core';
@@ -63,6 +63,7 @@ function printCold(c: ColdStartResult): void {
         ['  of which first invocation (deps, DynamoDB read, key import, verify)', c.phases.firstInvokeMs],
         ['  second invocation (warm, other token kind)', c.phases.secondInvokeMs],
         ['overhead over node -e 0', c.overheadMs],
+        ['CPU ms: node -e 0 / bootstrap / module load / first invocation', `${c.cpu.nodeBaselineMs} / ${c.cpu.bootstrapMs} / ${c.cpu.moduleLoadMs} / ${c.cpu.firstInvokeMs}`],
         ['without --enable-source-maps: spawn → first policy', c.withoutSourceMaps.firstPolicyMs],
         ['without --enable-source-maps: module load', c.withoutSourceMaps.moduleLoadMs],
       ],
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
   const results: Record<string, unknown> = {
-    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, loadAverageAtStart: loadavg().map((l) => Math.round(l * 10) / 10) },
     date: new Date().toISOString(),
     quick: args.quick,
   };
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
     results.endToEnd = e2e;
     printE2e(e2e);
   }
+  (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
+  console.log(`\nmachine: ${JSON.stringify(results.machine)}`);
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), args.out)}`);
 }
