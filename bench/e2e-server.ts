@@ -22,7 +22,12 @@ export interface E2eServerInfo {
 async function main(): Promise<void> {
   const ttl = Number(process.argv[2] ?? '60');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-gw-'));
-  const gateway = await startLocalGateway({ dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl });
+  // DYNAMODB_ENDPOINT (e.g. DynamoDB Local, another process): the store no longer shares the gateway's thread.
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const gateway = await startLocalGateway({
+    dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl,
+    ...(endpoint ? { dynamoEndpoint: endpoint, tablePrefix: `bench${Date.now().toString(36)}` } : {}),
+  });
   const stage = gateway.stages[STAGE];
   const rs = clientKey('RS256', 'rs-1');
   const es = clientKey('ES256', 'es-1');
@@ -35,7 +40,7 @@ async function main(): Promise<void> {
   const claims = (iss: string) => ({ iss, sub: 'user-42', aud: AUDIENCE, scope: 'workouts:read', iat: nowS, exp: nowS + 3600 });
   const info: E2eServerInfo = {
     baseUrl: stage.baseUrl,
-    store: `${gateway.store.kind} ${gateway.store.endpoint} (in the gateway process)`,
+    store: `${gateway.store.kind} ${gateway.store.endpoint}${gateway.store.kind === 'dynalite' ? ' (in the gateway process)' : ''}`,
     tokens: {
       'HS256 client': await new SignJWT(claims('bench-hs')).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret),
       'ES256 issued': issued,
