@@ -7,6 +7,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/core/verify-token';
+import { createMetrics } from '../lambdas/runtime/metrics';
 import { ISSUER, memoryVerifierDeps, memoryWorld, ROWS, storeWorld, type Row, type RowCase, type World } from './fixtures';
 import { compare, type Op, type Timing } from './measure';
 import { awsJwtVerifier, fastJwtVerifier, joseVerifier, rawVerifier } from './peers';
@@ -42,8 +43,9 @@ export function authorizerEvent(token: string): APIGatewayRequestAuthorizerEvent
 
 /** Fails loudly if a case does not verify: a benchmark of an error path measures nothing. */
 async function checked(name: string, op: Op): Promise<Op> {
-  const out = (await op()) as { policyDocument?: { Statement: { Effect: string }[] } } | undefined;
+  const out = (await op()) as { policyDocument?: { Statement: { Effect: string }[] }; usageIdentifierKey?: string } | undefined;
   if (out?.policyDocument && out.policyDocument.Statement[0]?.Effect !== 'Allow') throw new Error(`${name}: not allowed`);
+  if (out?.policyDocument && !out.usageIdentifierKey) throw new Error(`${name}: Allow without usageIdentifierKey`);
   return op;
 }
 
@@ -53,7 +55,13 @@ export async function runCore(timing: Timing, progress: (line: string) => void):
   const ours = createTokenVerifier({ issuer: ISSUER, ...memDeps });
   const sw = await storeWorld();
   try {
-    const authorizer = createAuthorizer({ verifyToken: sw.deps.verifyToken });
+    // As deployed: the store-backed verifier and client directory (usageKey on Allow), and the
+    // metrics helper, which records nothing outside Lambda (LOCAL_MODE) so no EMF line is printed.
+    const authorizer = createAuthorizer({
+      verifyToken: sw.deps.verifyToken,
+      clientDirectory: sw.deps.clientDirectory,
+      metrics: createMetrics(sw.env),
+    });
     const rows: CoreRow[] = [];
     for (const row of ROWS) {
       progress(`core: ${row}`);

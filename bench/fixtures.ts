@@ -8,12 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
+import type { QuotaSettings } from '../lambdas/core/client-settings';
 import { issueAccessToken } from '../lambdas/core/issue-token';
 import { generateSigningKey, publicJwkOf, verificationKeyOf, type SigningKey } from '../lambdas/core/signing-key';
 import { importJwks, type VerificationKey } from '../lambdas/core/verification-key';
 import type { ClientAuthView, ClientDirectory, DeploymentKeySet } from '../lambdas/core/verify-token';
 import { buildDeps, type Deps } from '../lambdas/runtime/deps';
 import { deploymentIssuer, type RuntimeEnv } from '../lambdas/runtime/env';
+import { newApiKey } from '../lambdas/store/api-key-store';
 import { startEmbeddedStore, type EmbeddedStore } from '../local/embedded-store';
 
 export type Row = 'HS256 client' | 'ES256 issued' | 'RS256 client (JWKS)' | 'ES256 client (JWKS)';
@@ -134,12 +136,30 @@ export interface StoreWorld extends World {
 }
 
 /** Seeds a fresh dynalite table through the production store classes (as the operator API would). */
+/**
+ * Far above what a load run sends: the local gateway meters every allowed request (usage
+ * plans), and the benchmark measures the gateway, not a throttle.
+ */
+const BENCH_QUOTA: QuotaSettings = { limit: 1e12, period: 'MONTH', rateLimit: 1e6, burstLimit: 1e6 };
+
+/**
+ * Seeds the three clients as the admin API's createClient does (profile, keys, a sealed API
+ * key with its lookup item), minus the AWS usage backend: the authorizer's Allow carries the
+ * key as usageIdentifierKey, and the local gateway refuses a request without one.
+ */
 export async function seedClients(deps: Deps, rs: ClientKey, es: ClientKey): Promise<{ secret: Buffer; deploymentKey: SigningKey }> {
   const now = new Date(deps.clock());
-  const { clientSecret } = await deps.clients.create({ clientName: HS_CLIENT, requiredClaims: [], audience: AUDIENCE }, now);
+  const settings = (clientName: string) => ({ clientName, requiredClaims: [], audience: AUDIENCE, quota: BENCH_QUOTA });
+  const withApiKey = async (clientName: string) =>
+    deps.apiKeys.attach(clientName, await deps.apiKeys.seal(clientName, newApiKey(), now));
+  const { clientSecret } = await deps.clients.create(settings(HS_CLIENT), now);
+  await withApiKey(HS_CLIENT);
   for (const [name, key] of [[RS_CLIENT, rs], [ES_CLIENT, es]] as const) {
-    const { record } = await deps.clients.create({ clientName: name, requiredClaims: [], audience: AUDIENCE }, now);
-    const ok = await deps.clients.replace({ ...record, keys: { kind: 'jwks', jwks: key.jwks, updatedAt: now.toISOString() } }, record.version);
+    await deps.clients.create(settings(name), now);
+    await withApiKey(name);
+    const current = await deps.clients.get(name, true); // attach bumped the version
+    if (!current) throw new Error(`seeding ${name} failed`);
+    const ok = await deps.clients.replace({ ...current, keys: { kind: 'jwks', jwks: key.jwks, updatedAt: now.toISOString() } }, current.version);
     if (!ok) throw new Error('seeding keys failed');
   }
   return { secret: Buffer.from(clientSecret, 'utf8'), deploymentKey: await deps.signingKeys.current() };
