@@ -2,7 +2,7 @@
  * Cold start: every FUNCTIONS entry bundled as lib/stage-functions.ts has CDK bundle it
  * (esbuild, minified, cjs, node22, source map, AWS SDK bundled), then the authorizer bundle
  * run in a fresh `node` process (with NODE_OPTIONS=--enable-source-maps, as deployed) until
- * its first policy, first DynamoDB reads included, against the embedded store.
+ * its first policy, first DynamoDB reads included, against the benchmark's DynamoDB (bench/dynamo.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
 import { authorizerEvent } from './core';
+import { storeLabel } from './dynamo';
 import { storeWorld } from './fixtures';
 import { median } from './measure';
 
@@ -30,8 +31,10 @@ export interface ColdStartResult {
 
 const ROOT = path.resolve(__dirname, '..');
 
+const RESULT_MARK = 'BENCH_RESULT ';
 /** Runs in the child: process start is performance.timeOrigin, so now() is "ms since start". */
 const RUNNER = `'use strict';
+const MARK = ${JSON.stringify(RESULT_MARK)};
 const { performance } = require('node:perf_hooks');
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const t0 = performance.now(), c0 = cpu();
@@ -43,7 +46,8 @@ mod.handler(e1).then((p1) => {
   return mod.handler(e2).then((p2) => {
     const t3 = performance.now();
     const effects = [p1, p2].map((p) => p.policyDocument.Statement[0].Effect);
-    process.stdout.write(JSON.stringify({ t0, t1, t2, t3, c0, c1, c2, effects }));
+    // Own line with a marker: the handler writes its logs and EMF metrics to stdout too, as in Lambda.
+    process.stdout.write('\\n' + MARK + JSON.stringify({ t0, t1, t2, t3, c0, c1, c2, effects }) + '\\n');
     process.exit(0);
   });
 }).catch((err) => { console.error(err); process.exit(1); });
@@ -67,6 +71,12 @@ export async function bundleFunctions(outDir: string): Promise<{ function: Funct
     out.push({ function: name, bytes: statSync(file).size, file });
   }
   return out;
+}
+
+function resultLine(stdout: string): string {
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARK));
+  if (!line) throw new Error(`cold start: no result from the runner; stdout: ${stdout.slice(0, 500)}`);
+  return line.slice(RESULT_MARK.length);
 }
 
 function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
@@ -115,11 +125,11 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
       const own = await timeProcess(['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'], { PATH: process.env.PATH });
       baselineCpu.push(Number(own.stdout));
       const run = await timeProcess([runner, authorizer.file], { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' });
-      const r = JSON.parse(run.stdout) as { t0: number; t1: number; t2: number; t3: number; c0: number; c1: number; c2: number; effects: string[] };
+      const r = JSON.parse(resultLine(run.stdout)) as { t0: number; t1: number; t2: number; t3: number; c0: number; c1: number; c2: number; effects: string[] };
       if (r.effects.some((e) => e !== 'Allow')) throw new Error(`cold start: expected Allow, got ${r.effects.join(',')}`);
       samples.push({ wall: run.ms, ...r });
       const plain = await timeProcess([runner, authorizer.file], baseEnv);
-      const p = JSON.parse(plain.stdout) as { t0: number; t1: number };
+      const p = JSON.parse(resultLine(plain.stdout)) as { t0: number; t1: number };
       noMaps.push({ wall: plain.ms, load: p.t1 - p.t0 });
     }
     const nodeBaselineMs = round1(median(baseline));
@@ -127,7 +137,7 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
     return {
       bundles: bundles.map(({ function: f, bytes }) => ({ function: f, bytes })),
       runs: options.runs,
-      store: `dynalite ${world.store.endpoint}`,
+      store: storeLabel(),
       nodeBaselineMs,
       firstPolicyMs,
       overheadMs: round1(firstPolicyMs - nodeBaselineMs),

@@ -9,6 +9,7 @@ import { createAuthorizer } from '../lambdas/authorizer/handler';
 import { createTokenVerifier } from '../lambdas/core/verify-token';
 import { createMetrics } from '../lambdas/runtime/metrics';
 import { ISSUER, memoryVerifierDeps, memoryWorld, ROWS, storeWorld, type Row, type RowCase, type World } from './fixtures';
+import { storeLabel } from './dynamo';
 import { compare, type Op, type Timing } from './measure';
 import { awsJwtVerifier, fastJwtVerifier, joseVerifier, rawVerifier } from './peers';
 
@@ -81,7 +82,7 @@ export async function runCore(timing: Timing, progress: (line: string) => void):
       const { opsPerSecond, percentOfBaseline } = await compare(cases, 'raw', timing);
       rows.push({ row, opsPerSecond, percentOfRaw: percentOfBaseline });
     }
-    return { rows, store: `dynalite ${sw.store.endpoint} (caches warm)` };
+    return { rows, store: `${storeLabel()} (caches warm)` };
   } finally {
     await sw.close();
   }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { depsFor } from '../lambdas/runtime/deps';
 import { startLocalGateway } from '../local/gateway';
+import { storeLabel } from './dynamo';
 import { AUDIENCE, clientKey, seedClients, TENANT, STAGE } from './fixtures';
 
 export interface E2eServerInfo {
@@ -22,7 +23,8 @@ export interface E2eServerInfo {
 async function main(): Promise<void> {
   const ttl = Number(process.argv[2] ?? '60');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-gw-'));
-  // DYNAMODB_ENDPOINT (e.g. DynamoDB Local, another process): the store no longer shares the gateway's thread.
+  // DYNAMODB_ENDPOINT, from the parent (bench/dynamo.ts): DynamoDB Local in its own process, so
+  // the store does not share the gateway's thread; without it, the embedded dynalite.
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   const gateway = await startLocalGateway({
     dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl,
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const claims = (iss: string) => ({ iss, sub: 'user-42', aud: AUDIENCE, scope: 'workouts:read', iat: nowS, exp: nowS + 3600 });
   const info: E2eServerInfo = {
     baseUrl: stage.baseUrl,
-    store: `${gateway.store.kind} ${gateway.store.endpoint}${gateway.store.kind === 'dynalite' ? ' (in the gateway process)' : ''}`,
+    store: gateway.store.kind === 'dynalite' ? `dynalite ${gateway.store.endpoint} (in the gateway process)` : storeLabel(),
     tokens: {
       'HS256 client': await new SignJWT(claims('bench-hs')).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret),
       'ES256 issued': issued,

@@ -167,7 +167,9 @@ export async function seedClients(deps: Deps, rs: ClientKey, es: ClientKey): Pro
 
 export async function storeWorld(): Promise<StoreWorld> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-'));
-  const store = await startEmbeddedStore({ dataDir, tenant: TENANT, stages: [STAGE], tablePrefix: `b${randomBytes(3).toString('hex')}` });
+  const endpoint = process.env.DYNAMODB_ENDPOINT; // set by bench/dynamo.ts
+  if (!endpoint) throw new Error('storeWorld needs DYNAMODB_ENDPOINT (startBenchDynamo)');
+  const store = await startEmbeddedStore({ dataDir, tenant: TENANT, stages: [STAGE], endpoint, tablePrefix: `b${randomBytes(3).toString('hex')}` });
   const keyFile = path.join(dataDir, 'keyring.key');
   writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
   const env: RuntimeEnv = {

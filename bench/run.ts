@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_COLUMNS, runCore, type CoreRow } from './core';
 import { runColdStart, type ColdStartResult } from './cold-start';
+import { startBenchDynamo } from './dynamo';
 import { runEndToEnd, type EndToEndResult } from './e2e';
 import { FULL_TIMING, QUICK_TIMING } from './measure';
 
@@ -91,6 +92,9 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     quick: args.quick,
   };
+  const dynamo = await startBenchDynamo();
+  results.store = dynamo.label;
+  progress(`store: ${dynamo.label}`);
   if (args.only.has('core')) {
     const timing = args.quick ? QUICK_TIMING : FULL_TIMING;
     const core = await runCore(timing, progress);
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
   }
   (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
   console.log(`\nmachine: ${JSON.stringify(results.machine)}`);
+  dynamo.stop();
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), args.out)}`);
 }
