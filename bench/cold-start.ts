@@ -1,5 +1,5 @@
 /**
- * Cold start: every FUNCTIONS entry bundled as lib/stage-functions.ts has CDK bundle it
+ * Cold start: every FUNCTIONS entry bundled as lib/bundled-function.ts has CDK bundle it
  * (esbuild, minified, cjs, node22, source map, AWS SDK bundled), then the authorizer bundle
  * run in a fresh `node` process (with NODE_OPTIONS=--enable-source-maps, as deployed) until
  * its first policy, first DynamoDB reads included, against the benchmark's DynamoDB (bench/dynamo.ts).

@@ -50,7 +50,7 @@ function printCore(rows: readonly CoreRow[], store: string): void {
 }
 
 function printCold(c: ColdStartResult): void {
-  console.log('\nBundles (esbuild, minified, cjs, node22, SDK bundled: as lib/stage-functions.ts)');
+  console.log('\nBundles (esbuild, minified, cjs, node22, SDK bundled: as lib/bundled-function.ts)');
   console.log(table(['function', 'bytes', 'KB'], c.bundles.map((b) => [b.function, b.bytes, (b.bytes / 1024).toFixed(1)])));
   console.log(`\nCold start (median of ${c.runs} runs; ${c.store})`);
   console.log(
