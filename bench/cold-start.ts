@@ -15,6 +15,7 @@ import { authorizerEvent } from './core';
 import { storeLabel } from './dynamo';
 import { storeWorld } from './fixtures';
 import { median } from './measure';
+import { LAMBDA_CREDENTIALS } from '../lib/bundled-function';
 
 export interface ColdStartResult {
   bundles: { function: FunctionName; bytes: number }[];
@@ -66,6 +67,8 @@ export async function bundleFunctions(outDir: string): Promise<{ function: Funct
       platform: 'node',
       format: 'cjs',
       target: 'node22',
+      // As lib/bundled-function.ts: the environment credential provider instead of the full chain.
+      alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, LAMBDA_CREDENTIALS) },
       logLevel: 'error',
     });
     out.push({ function: name, bytes: statSync(file).size, file });

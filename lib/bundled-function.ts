@@ -3,6 +3,7 @@
  * (no Docker on CI or laptops), Node.js 22 on ARM64, X-Ray, source maps, the AWS SDK bundled
  * (the runtime's copy changes under us; the lockfile's is the one tested), and an explicit log
  * group so retention and removal belong to the stack without the LogRetention custom resource.
+ * The SDK's credential chain is replaced by the environment provider (lambdas/runtime/lambda-credentials.ts).
  */
 import * as path from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
@@ -10,6 +11,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+
+/** Resolved by esbuild from the project root (aliases resolve in the working directory). */
+export const LAMBDA_CREDENTIALS = './lambdas/runtime/lambda-credentials.ts';
 
 export interface BundledFunctionSpec {
   /** Entry file relative to `projectRoot`. */
@@ -52,6 +56,8 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
       format: nodejs.OutputFormat.CJS,
       target: 'node22',
       externalModules: [],
+      // Credentials come from the environment in Lambda: skip the SDK's full chain (-100 KB).
+      esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
       ...props.bundling,
     },
   });

@@ -17,6 +17,7 @@ import { EventStore } from '../store/event-store';
 import { LaunchTokenStore } from '../store/launch-token-store';
 import { SessionStore } from '../store/session-store';
 import { createJwksFetcher } from '../store/jwks-fetcher';
+import { cachedRevocationList } from '../store/revocation-cache';
 import { RevocationStore } from '../store/revocation-store';
 import { ApiKeyStore } from '../store/api-key-store';
 import { UsageCounterStore } from '../store/usage-counter-store';
@@ -79,7 +80,13 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const clientDirectory = new CachedClientDirectory(clients, clock, jwksCache, apiKeys);
   const signingKeys = new SigningKeyStore(doc, env.TABLE_NAME, keyring, clock);
   const revocations = new RevocationStore(doc, env.TABLE_NAME, clock);
-  const verifyToken = createTokenVerifier({ issuer, deploymentKeys: signingKeys, clients: clientDirectory, revocations, clock });
+  const verifyToken = createTokenVerifier({
+    issuer,
+    deploymentKeys: signingKeys,
+    clients: clientDirectory,
+    revocations: cachedRevocationList(revocations, clock),
+    clock,
+  });
   const authFailures = new AuthFailureStore(doc, env.TABLE_NAME, clock);
   const authLog = new AuthLogStore(doc, env.TABLE_NAME, clock);
   const sessions = new SessionStore(doc, env.TABLE_NAME, clock);
