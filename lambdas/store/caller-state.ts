@@ -1,0 +1,41 @@
+/**
+ * What a handler must know of a caller on every request, read in one strongly consistent
+ * BatchGetItem: whether its jti is revoked (globally or among its client's own tokens) and its
+ * client's profile (existence and revocation cut-off). One round trip instead of two, on the
+ * path every authenticated request takes.
+ */
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ServiceUnavailableError } from '../core/errors';
+import { clientKey } from './client-store';
+import { revokedKey } from './revocation-store';
+import { guarded } from './store-errors';
+import { TTL_ATTRIBUTE } from './table-schema';
+
+export interface CallerState {
+  jtiRevoked: boolean;
+  clientExists: boolean;
+  /** Epoch seconds: the client's cut-off, if any. */
+  revokedBefore?: number;
+}
+
+export async function readCallerState(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  clientName: string,
+  jti: string | undefined,
+  nowSeconds: number,
+): Promise<CallerState> {
+  const profileKey = clientKey(clientName);
+  const keys = jti === undefined ? [profileKey] : [profileKey, revokedKey(jti), revokedKey(jti, clientName)];
+  const out = await guarded('read caller state', () =>
+    doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } })),
+  );
+  // Fail closed: an unanswered key could be a revocation.
+  if ((out.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0) > 0) throw new ServiceUnavailableError('Caller state could not be read');
+  const items = out.Responses?.[tableName] ?? [];
+  const profile = items.find((i) => i.pk === profileKey.pk && i.sk === profileKey.sk);
+  const jtiRevoked = items.some((i) => i !== profile && (typeof i[TTL_ATTRIBUTE] !== 'number' || i[TTL_ATTRIBUTE] > nowSeconds));
+  const state: CallerState = { jtiRevoked, clientExists: profile !== undefined };
+  if (typeof profile?.revokedBefore === 'number') state.revokedBefore = profile.revokedBefore;
+  return state;
+}
