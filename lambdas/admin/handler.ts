@@ -3,7 +3,8 @@
  * the operator key before this runs. Nothing here returns a secret except at creation.
  */
 import { depsFor, type Deps } from '../runtime/deps';
-import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { RuntimeEnv } from '../runtime/env';
+import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
 import { usageBackendFor } from '../runtime/usage';
@@ -33,5 +34,4 @@ export function createHandler(env: RuntimeEnv): IntegrationHandler {
   return createAdmin(depsFor(env));
 }
 
-let cached: IntegrationHandler | undefined;
-export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);
+export const handler: IntegrationHandler = lambdaEntry(createHandler);

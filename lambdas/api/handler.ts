@@ -1,7 +1,8 @@
 /** The JWT-protected API. Each operation id comes from the route table. */
 import { revocationCheck } from '../runtime/caller-check';
 import { depsFor, type Deps } from '../runtime/deps';
-import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { RuntimeEnv } from '../runtime/env';
+import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
 import { listCatalog } from './catalog';
@@ -39,5 +40,4 @@ export function createHandler(env: RuntimeEnv): IntegrationHandler {
   return createApi(depsFor(env));
 }
 
-let cached: IntegrationHandler | undefined;
-export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);
+export const handler: IntegrationHandler = lambdaEntry(createHandler);

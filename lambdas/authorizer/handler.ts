@@ -20,7 +20,8 @@ import { GatewayError } from '../core/errors';
 import { ROUTES } from '../gateway/routes';
 import { API_KEY_HEADER, AUTHORIZER_IDENTITY_HEADER } from '../gateway/settings';
 import { depsFor, type Deps } from '../runtime/deps';
-import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { RuntimeEnv } from '../runtime/env';
+import { lambdaEntry } from '../runtime/entry';
 import type { AuthorizerHandler } from '../runtime/handler-types';
 import { logger } from '../runtime/logger';
 import { authorizeApiKey, CachedApiKeyLookup, type ApiKeyLookup } from './api-key-auth';
@@ -105,5 +106,4 @@ export function createHandler(env: RuntimeEnv): AuthorizerHandler {
   return createAuthorizer({ ...deps, recordDenial, apiKeyLookup });
 }
 
-let cached: AuthorizerHandler | undefined;
-export const handler: AuthorizerHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);
+export const handler: AuthorizerHandler = lambdaEntry(createHandler);

@@ -2,7 +2,8 @@
 import { authenticateClient, parseTokenRequest } from '../core/authenticate-client';
 import { issueAccessToken } from '../core/issue-token';
 import { depsFor, type Deps } from '../runtime/deps';
-import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { RuntimeEnv } from '../runtime/env';
+import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler } from '../runtime/http';
 
@@ -44,5 +45,4 @@ export function createHandler(env: RuntimeEnv): IntegrationHandler {
   return createAuthtoken(depsFor(env));
 }
 
-let cached: IntegrationHandler | undefined;
-export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);
+export const handler: IntegrationHandler = lambdaEntry(createHandler);

@@ -1,7 +1,8 @@
 /** Unauthenticated routes: the deployment's JWKS, the OpenAPI document, the SDK launch check and the developer portal. */
 import { PUBLIC_JWKS_MAX_AGE_SECONDS } from '../gateway/settings';
 import { depsFor, type Deps } from '../runtime/deps';
-import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { RuntimeEnv } from '../runtime/env';
+import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
 import { buildOpenApi } from '../gateway/openapi/document';
@@ -39,5 +40,4 @@ export function createHandler(env: RuntimeEnv): IntegrationHandler {
   return createPublic(depsFor(env));
 }
 
-let cached: IntegrationHandler | undefined;
-export const handler: IntegrationHandler = (event, context) => (cached ??= createHandler(readRuntimeEnv()))(event, context);
+export const handler: IntegrationHandler = lambdaEntry(createHandler);

@@ -7,7 +7,8 @@
  */
 import { effectiveQuota } from '../core/quota';
 import { depsFor, type Deps } from '../runtime/deps';
-import { readRuntimeEnv, type RuntimeEnv } from '../runtime/env';
+import type { RuntimeEnv } from '../runtime/env';
+import { lambdaEntry } from '../runtime/entry';
 import { logger } from '../runtime/logger';
 import { utilization } from '../runtime/metrics';
 import { usageBackendFor } from '../runtime/usage';
@@ -53,5 +54,4 @@ export function createHandler(env: RuntimeEnv): QuotaMonitor {
   return createQuotaMonitor(deps, usageBackendFor(deps));
 }
 
-let cached: QuotaMonitor | undefined;
-export const handler = (): Promise<QuotaSweep> => (cached ??= createHandler(readRuntimeEnv()))();
+export const handler = lambdaEntry(createHandler);
