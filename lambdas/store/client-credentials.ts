@@ -26,7 +26,9 @@ export async function rotateClientSecret(
   const clientSecret = newClientSecret();
   const sealed = await store.sealSecret(clientName, clientSecret);
   const now = Math.floor(nowMs / 1000);
-  const previousValidUntil = now + graceSeconds;
+  // A grace of N seconds means at least N whole seconds (validity is checked at second
+  // resolution), and a grace of 0 ends the previous secrets at once.
+  const previousValidUntil = graceSeconds === 0 ? now : Math.ceil(nowMs / 1000) + graceSeconds;
   await store.update(clientName, (record) => {
     const kept = record.secrets
       .map((s) => ({ ...s, validUntil: Math.min(s.validUntil ?? Number.MAX_SAFE_INTEGER, previousValidUntil) }))

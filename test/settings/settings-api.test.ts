@@ -63,13 +63,13 @@ describe('/v1/settings', () => {
 
   it('rotates the secret: the old one works during the grace period, then stops', async () => {
     const old = secrets['set-beta'] as string;
-    const res = await gw.call('sandbox', 'POST', '/v1/settings/rotate-secret', { token: await issued('set-beta'), body: { graceSeconds: 1 } });
+    const res = await gw.call('sandbox', 'POST', '/v1/settings/rotate-secret', { token: await issued('set-beta'), body: { graceSeconds: 2 } });
     expect(res.status).toBe(200);
     const fresh = res.body.clientSecret as string;
     expect(fresh).not.toBe(old);
     expect(Date.parse(res.body.previousValidUntil as string)).toBeGreaterThan(Date.now() - 1000);
     expect((await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'set-beta', clientSecret: old } })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 3100));
     const late = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'set-beta', clientSecret: old } });
     expect([late.status, late.body.error]).toEqual([401, 'invalid_client']);
     secrets['set-beta'] = fresh;
