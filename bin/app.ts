@@ -1,12 +1,16 @@
 /**
  * Reads tenants.json and makes `<Tenant>-sandbox` and `<Tenant>-prod` for each tenant.
  * Account and region come from the CLI's credentials (environment-agnostic when absent).
+ * cdk-nag's AwsSolutions pack runs on every synth: an unacknowledged finding fails it
+ * (docs/deploy.md, "Security checks"). cdk-nag v3 is a policy validation plugin, not an Aspect.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadTenants } from '../lib/tenant-config';
 import { addTenantStacks } from '../lib/tenant-stacks';
 
 const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 

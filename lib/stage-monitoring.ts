@@ -8,9 +8,10 @@
  * reason, tokens issued, launches, and per-client quota use published by the quota monitor.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -104,7 +105,25 @@ export class StageMonitoring extends Construct {
       });
     const perClient = (metricName: string, label: string): cw.MathExpression => search(metricName, DIMENSION.client, 'Maximum', 15, label);
 
-    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: `WorkoutKit ${props.tenant}/${props.stage} alarms` });
+    // enforceSSL denies sns:Publish without TLS (cdk-nag AwsSolutions-SNS3). Its topic policy
+    // replaces SNS's default one, which let same-account alarms publish, so CloudWatch is allowed
+    // back explicitly, for this account's alarms only.
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html#enforce-encryption-data-in-transit
+    // https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: `WorkoutKit ${props.tenant}/${props.stage} alarms`, enforceSSL: true });
+    const { account, region, partition } = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     for (const email of props.alarmEmails) this.topic.addSubscription(new subs.EmailSubscription(email));
     const notify = new cwActions.SnsAction(this.topic);
 

@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bundledFunction } from './bundled-function';
 import { SCHEDULED_FUNCTIONS } from '../lambdas/gateway/scheduled';
-import { usagePlanReadStatements } from './usage-plan-access';
+import { acknowledgeUsagePlanWildcards, usagePlanReadStatements } from './usage-plan-access';
 
 export interface StageQuotaMonitorProps {
   readonly table: dynamodb.ITable;
@@ -46,9 +46,9 @@ export class StageQuotaMonitor extends Construct {
       ...(props.bundling ? { bundling: props.bundling } : {}),
     });
     props.table.grantReadData(this.function); // Scan of client profiles; no KMS: it opens nothing
-    this.function.role?.attachInlinePolicy(
-      new iam.Policy(this, 'UsagePlanRead', { statements: usagePlanReadStatements(this, props) }),
-    );
+    const usagePlanRead = new iam.Policy(this, 'UsagePlanRead', { statements: usagePlanReadStatements(this, props) });
+    acknowledgeUsagePlanWildcards(usagePlanRead);
+    this.function.role?.attachInlinePolicy(usagePlanRead);
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Publishes per-client quota metrics',
       schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),

@@ -8,7 +8,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-tagging-supported-resources.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html
  */
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { DEPLOYMENT_TAG } from '../lambdas/store/apigateway-usage';
@@ -62,4 +62,18 @@ export function usagePlanReadStatements(scope: Construct, input: UsagePlanAccess
       conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: `${input.restApiId}/${input.stage}` } },
     }),
   ];
+}
+
+/**
+ * The run-time ids above force `*` in the plan and key ARNs (cdk-nag AwsSolutions-IAM5). Each
+ * statement is fenced by the deployment tag instead; acknowledged per ARN pattern, not wholesale.
+ */
+export function acknowledgeUsagePlanWildcards(policy: iam.Policy): void {
+  const reason =
+    'Usage plans and API keys are created at run time (one plan per client), so their ids cannot be in the template; ' +
+    'every statement on these ARNs requires aws:ResourceTag/' + DEPLOYMENT_TAG + ' = this REST API id/stage.';
+  const prefix = 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::';
+  Validations.of(policy).acknowledge(
+    ...['/usageplans/*', '/usageplans/*/keys', '/usageplans/*/usage', '/apikeys/*'].map((p) => ({ id: `${prefix}${p}]`, reason })),
+  );
 }

@@ -18,7 +18,7 @@ import { StageApi } from './stage-api';
 import { StageFunctions } from './stage-functions';
 import { StageMonitoring } from './stage-monitoring';
 import { StageQuotaMonitor } from './stage-quota-monitor';
-import { usagePlanAdminStatements, usagePlanReadStatements } from './usage-plan-access';
+import { acknowledgeUsagePlanWildcards, usagePlanAdminStatements, usagePlanReadStatements } from './usage-plan-access';
 
 export interface WorkoutKitStageProps {
   /** Tenant id (`[a-z0-9-]`); set as TENANT on every function. */
@@ -138,14 +138,14 @@ export class WorkoutKitStage extends Construct {
     // reference the function, and a separate Policy keeps the function from depending on them.
     const usageScope = { restApiId: this.api.api.restApiId, stage: props.stage };
     this.functions.admin.addEnvironment('REST_API_ID', usageScope.restApiId);
-    this.functions.admin.role?.attachInlinePolicy(
-      new iam.Policy(this, 'AdminUsagePlans', { statements: usagePlanAdminStatements(this, usageScope) }),
-    );
+    const adminUsagePlans = new iam.Policy(this, 'AdminUsagePlans', { statements: usagePlanAdminStatements(this, usageScope) });
+    acknowledgeUsagePlanWildcards(adminUsagePlans);
+    this.functions.admin.role?.attachInlinePolicy(adminUsagePlans);
     // GET /v1/settings/usage: the api function reads (only) its callers' plan usage.
     this.functions.api.addEnvironment('REST_API_ID', usageScope.restApiId);
-    this.functions.api.role?.attachInlinePolicy(
-      new iam.Policy(this, 'ApiUsagePlanRead', { statements: usagePlanReadStatements(this, usageScope) }),
-    );
+    const apiUsagePlanRead = new iam.Policy(this, 'ApiUsagePlanRead', { statements: usagePlanReadStatements(this, usageScope) });
+    acknowledgeUsagePlanWildcards(apiUsagePlanRead);
+    this.functions.api.role?.attachInlinePolicy(apiUsagePlanRead);
 
     this.quotaMonitor = new StageQuotaMonitor(this, 'QuotaMonitor', {
       table: this.table,

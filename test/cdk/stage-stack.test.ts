@@ -141,8 +141,8 @@ describe.each(STAGES)('Acme-%s', (stage) => {
 
   test(`keeps every log group ${prod ? '365' : '30'} days`, () => {
     const groups = resources(templateOf(name), 'AWS::Logs::LogGroup');
-    // + access logs
-    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length + Object.keys(SCHEDULED_FUNCTIONS).length + 1);
+    // + access logs + execution logs
+    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length + Object.keys(SCHEDULED_FUNCTIONS).length + 2);
     for (const [, g] of groups) expect(g.Properties?.RetentionInDays).toBe(prod ? 365 : 30);
   });
 
