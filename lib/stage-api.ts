@@ -167,7 +167,7 @@ export class StageApi extends Construct {
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
-        reason: 'Handlers validate every body and parameter against the contract (bounded inputs, invalid_request); ' +
+        reason: 'Handlers validate bodies and parameters against the contract (bounded inputs, 400 invalid_request); ' +
           'the API defines no models, so an API Gateway request validator would check nothing and only mask this rule.',
       },
       {
