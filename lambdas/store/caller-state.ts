@@ -7,9 +7,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../core/errors';
 import { clientKey } from './client-store';
-import { revokedKey } from './revocation-store';
+import { isLiveRevocation, revocationKeys } from './revocation-store';
 import { guarded } from './store-errors';
-import { TTL_ATTRIBUTE } from './table-schema';
 
 export interface CallerState {
   jtiRevoked: boolean;
@@ -26,7 +25,7 @@ export async function readCallerState(
   nowSeconds: number,
 ): Promise<CallerState> {
   const profileKey = clientKey(clientName);
-  const keys = jti === undefined ? [profileKey] : [profileKey, revokedKey(jti), revokedKey(jti, clientName)];
+  const keys = jti === undefined ? [profileKey] : [profileKey, ...revocationKeys(jti, clientName)];
   const out = await guarded('read caller state', () =>
     doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } })),
   );
@@ -34,7 +33,7 @@ export async function readCallerState(
   if ((out.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0) > 0) throw new ServiceUnavailableError('Caller state could not be read');
   const items = out.Responses?.[tableName] ?? [];
   const profile = items.find((i) => i.pk === profileKey.pk && i.sk === profileKey.sk);
-  const jtiRevoked = items.some((i) => i !== profile && (typeof i[TTL_ATTRIBUTE] !== 'number' || i[TTL_ATTRIBUTE] > nowSeconds));
+  const jtiRevoked = items.some((i) => i !== profile && isLiveRevocation(i, nowSeconds));
   const state: CallerState = { jtiRevoked, clientExists: profile !== undefined };
   if (typeof profile?.revokedBefore === 'number') state.revokedBefore = profile.revokedBefore;
   return state;

@@ -30,6 +30,17 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest('bas
 export const revokedKey = (jti: string, clientName?: string) =>
   clientName === undefined ? { pk: `REVOKED#${digest(jti)}`, sk: 'JTI' } : { pk: `REVOKED#${digest(`${clientName}\n${jti}`)}`, sk: 'CLIENT_JTI' };
 
+/** The items that revoke `jti`: the operator's global one and, with clientName, the client's own. */
+export function revocationKeys(jti: string, clientName?: string): { pk: string; sk: string }[] {
+  return clientName === undefined ? [revokedKey(jti)] : [revokedKey(jti), revokedKey(jti, clientName)];
+}
+
+/** DynamoDB deletes expired items late: a revocation item past its `expiresAt` counts as absent. */
+export function isLiveRevocation(item: Record<string, unknown>, nowSeconds: number): boolean {
+  const expiresAt = item[TTL_ATTRIBUTE];
+  return typeof expiresAt !== 'number' || expiresAt > nowSeconds;
+}
+
 export class RevocationStore implements RevocationList {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -60,16 +71,13 @@ export class RevocationStore implements RevocationList {
 
   /** Revoked for everyone, or (with clientName) among that client's own tokens. */
   async isRevoked(jti: string, clientName?: string): Promise<boolean> {
-    const keys = clientName === undefined ? [revokedKey(jti)] : [revokedKey(jti), revokedKey(jti, clientName)];
+    const keys = revocationKeys(jti, clientName);
     const out = await guarded('read revocation', () =>
       this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: this.consistent } } })),
     );
     // Fail closed: an unanswered key could be a revocation.
     if ((out.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0) > 0) throw new ServiceUnavailableError('Revocations could not be read');
     const now = Math.floor(this.clock() / 1000);
-    return (out.Responses?.[this.tableName] ?? []).some((item) => {
-      const expiresAt = item[TTL_ATTRIBUTE];
-      return typeof expiresAt !== 'number' || expiresAt > now;
-    });
+    return (out.Responses?.[this.tableName] ?? []).some((item) => isLiveRevocation(item, now));
   }
 }
