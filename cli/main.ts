@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { clientCommand } from './commands/client';
 import { revokeCommand } from './commands/revoke';
 import { sessionsCommand } from './commands/sessions-import';
+import { signingKeyCommand } from './commands/signing-key';
 import { tokenCommand } from './commands/token';
 import { usageCommand } from './commands/usage';
 import type { ContextDeps } from './context';
@@ -26,7 +27,7 @@ With --json, results are JSON on stdout and errors a JSON object on stderr.`;
 
 export function buildProgram(deps: ContextDeps): Command {
   const program = new Command('workoutkit')
-    .description('Operate WorkoutKit Gateway stages: clients, keys, revocations, usage, session content')
+    .description('Operate WorkoutKit Gateway stages: clients, keys, revocations, usage, session content, signing keys')
     .version(VERSION, '-V, --version')
     .option('--url <baseUrl>', 'stage base URL (or WK_URL)')
     .option('--tenant <name>', 'tenant name from tenants.json (with --stage)')
@@ -39,7 +40,7 @@ export function buildProgram(deps: ContextDeps): Command {
     .option('--json', 'machine-readable output')
     .showHelpAfterError()
     .addHelpText('after', EPILOG);
-  for (const cmd of [clientCommand(deps), revokeCommand(deps), usageCommand(deps), sessionsCommand(deps), tokenCommand(deps)]) program.addCommand(cmd);
+  for (const cmd of [clientCommand(deps), revokeCommand(deps), usageCommand(deps), sessionsCommand(deps), tokenCommand(deps), signingKeyCommand(deps)]) program.addCommand(cmd);
   return program;
 }
 
