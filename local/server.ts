@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { answerRequestId, REQUEST_ID_HEADER } from '../lambdas/core/request-id';
 import { STAGES, type StageName, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../lambdas/gateway/settings';
 import { type GatewayAnswer, jsonErrorAnswer, templateAnswer } from './answers';
 import { handleStageRequest, type PipelineDeps } from './request-pipeline';
@@ -76,9 +77,13 @@ async function handle(options: GatewayServerOptions, req: IncomingMessage, res: 
   // A body nobody read still has to leave the socket before the answer, or the client may
   // see a reset instead of it; a huge one is not worth reading, so that connection closes.
   const drained = await body.drain();
-  write(res, answer, requestId, !drained);
+  // As in AWS: the gateway's own id is the event's requestId; the answer echoes the caller's
+  // X-Request-Id when it is safe to (the handlers do the same), so refusals made here match.
+  const answerId = answerRequestId(req.headers['x-request-id'], requestId);
+  write(res, answer, answerId, !drained);
+  const callerId = answerId === requestId ? '' : ` (${answerId})`;
   options.accessLog?.(
-    `${new Date(started).toISOString()} ${requestId} ${method} ${pathname} ${answer.status} ${Date.now() - started}ms`,
+    `${new Date(started).toISOString()} ${requestId}${callerId} ${method} ${pathname} ${answer.status} ${Date.now() - started}ms`,
   );
 }
 
@@ -93,7 +98,7 @@ function write(res: ServerResponse, answer: GatewayAnswer, requestId: string, cl
     if (lower === 'x-request-id') hasRequestId = true;
     res.setHeader(name, typeof value === 'string' ? value : [...value]);
   }
-  if (!hasRequestId) res.setHeader('X-Request-Id', requestId);
+  if (!hasRequestId) res.setHeader(REQUEST_ID_HEADER, requestId);
   res.setHeader('Content-Length', answer.body.length);
   if (close) res.setHeader('Connection', 'close');
   res.end(answer.body);

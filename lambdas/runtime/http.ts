@@ -16,6 +16,7 @@ import {
   MissingRequiredClaimError,
   TokenExpiredError,
 } from '../core/errors';
+import { answerRequestId, REQUEST_ID_HEADER } from '../core/request-id';
 import type { AuthenticatedEntity } from '../core/verify-token';
 import { ROUTES, type RouteSpec } from '../gateway/routes';
 import { MAX_BODY_BYTES } from '../gateway/settings';
@@ -74,6 +75,17 @@ function lowerHeaders(h: APIGatewayProxyEvent['headers'] | null): Record<string,
   return out;
 }
 
+/** Every answer carries X-Request-Id: the caller's (when safe to echo) or API Gateway's request id. */
+function requestIdHeader(event: APIGatewayProxyEvent | undefined): Record<string, string> {
+  const presented = Object.entries(event?.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
+  const gatewayId = event?.requestContext?.requestId;
+  return gatewayId ? { [REQUEST_ID_HEADER]: answerRequestId(presented, gatewayId) } : {};
+}
+
+function withRequestId(result: APIGatewayProxyResult, event: APIGatewayProxyEvent | undefined): APIGatewayProxyResult {
+  return { ...result, headers: { ...result.headers, ...requestIdHeader(event) } };
+}
+
 function bodyBytes(event: APIGatewayProxyEvent): Buffer {
   const raw = event.body ?? '';
   return event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -106,7 +118,7 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const route = ROUTES.find((r) => r.path === event.resource && r.method === event.httpMethod);
     const op = route ? operations[route.operation] : undefined;
-    if (!route || !op) return errorResult(new GatewayError('not_found', 'No such route'), route?.errorFormat);
+    if (!route || !op) return withRequestId(errorResult(new GatewayError('not_found', 'No such route'), route?.errorFormat), event);
     // Every route refuses an oversized body, read or not: API Gateway itself accepts up to 10 MB.
     if (event.body && bodyBytes(event).length > MAX_BODY_BYTES) throw new InvalidRequestError('Body over 64 KiB');
     let parsed: { value: unknown } | undefined;
@@ -131,7 +143,7 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
     const res = await op(req);
     return {
       statusCode: res.status,
-      headers: { ...(res.raw === undefined ? JSON_HEADERS : {}), ...res.headers },
+      headers: { ...(res.raw === undefined ? JSON_HEADERS : {}), ...res.headers, ...requestIdHeader(event) },
       body: res.raw ?? (res.body === undefined ? '' : JSON.stringify(res.body)),
     };
   };
@@ -141,11 +153,11 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
     const format = ROUTES.find((r) => r.path === event?.resource && r.method === event?.httpMethod)?.errorFormat;
     if (err instanceof GatewayError) {
       if (err.status >= 500) logger.error('request failed', { code: err.code, cause: String(err.cause ?? '') });
-      request.response = errorResult(err, format);
+      request.response = withRequestId(errorResult(err, format), event);
     } else {
       // Never a stack trace to the caller: a bug answers like an unavailable dependency.
       logger.error('unexpected error', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      request.response = errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'), format);
+      request.response = withRequestId(errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'), format), event);
     }
   }) as unknown as IntegrationHandler;
 }

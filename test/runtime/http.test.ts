@@ -51,3 +51,27 @@ describe('httpHandler', () => {
     expect(res.headers?.['WWW-Authenticate']).toMatch(/^Bearer error="invalid_token"/);
   });
 });
+
+describe('X-Request-Id on Lambda answers (what API Gateway passes through in AWS)', () => {
+  const handler = httpHandler({ verifyAuth: async () => ({ status: 200, body: { ok: true } }) });
+  const withIds = (presented: string | undefined, authorizer?: Record<string, string>): APIGatewayProxyEvent => {
+    const e = event('/v1/auth/verify', 'GET', null, authorizer);
+    return {
+      ...e,
+      headers: presented === undefined ? {} : { 'x-request-id': presented },
+      requestContext: { ...e.requestContext, requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef' },
+    };
+  };
+
+  it('echoes a safe caller id on a success and on a refusal', async () => {
+    expect((await handler(withIds('trace-7', caller))).headers?.['X-Request-Id']).toBe('trace-7');
+    const refused = await handler(withIds('trace-8'));
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers?.['X-Request-Id']).toBe('trace-8');
+  });
+
+  it("falls back to API Gateway's request id when the caller's is missing or unsafe", async () => {
+    expect((await handler(withIds(undefined, caller))).headers?.['X-Request-Id']).toBe('c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
+    expect((await handler(withIds('two words', caller))).headers?.['X-Request-Id']).toBe('c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
+  });
+});
