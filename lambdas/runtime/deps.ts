@@ -14,6 +14,7 @@ import { SigningKeyStore } from '../store/signing-key-store';
 import { AuthFailureStore } from '../store/auth-failure-store';
 import { DeploymentSecretStore } from '../store/deployment-secret-store';
 import { EventStore } from '../store/event-store';
+import { IdempotencyStore } from '../store/idempotency-store';
 import { LaunchTokenStore } from '../store/launch-token-store';
 import { SessionStore } from '../store/session-store';
 import { createJwksFetcher } from '../store/jwks-fetcher';
@@ -48,6 +49,7 @@ export interface Deps {
   launchTokens: LaunchTokenStore;
   deploymentSecrets: DeploymentSecretStore;
   events: EventStore;
+  idempotency: IdempotencyStore;
   apiKeys: ApiKeyStore;
   usageCounters: UsageCounterStore;
   /** The stage's per-client quota defaults (tenant config; DEFAULT_QUOTA). */
@@ -93,12 +95,13 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
   const deploymentSecrets = new DeploymentSecretStore(doc, env.TABLE_NAME, keyring, clock);
   const events = new EventStore(doc, env.TABLE_NAME, clock);
+  const idempotency = new IdempotencyStore(doc, env.TABLE_NAME, clock);
   const usageCounters = new UsageCounterStore(doc, env.TABLE_NAME);
   const defaultQuota = env.DEFAULT_QUOTA ? parseEffectiveQuota(env.DEFAULT_QUOTA) : FALLBACK_DEFAULT_QUOTA;
   const metrics = overrides.metrics ?? createMetrics(env);
   return {
     env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, authLog, revocations, fetchJwks, jwksCache, verifyToken,
-    sessions, launchTokens, deploymentSecrets, events, apiKeys, usageCounters, defaultQuota, metrics,
+    sessions, launchTokens, deploymentSecrets, events, idempotency, apiKeys, usageCounters, defaultQuota, metrics,
   };
 }
 

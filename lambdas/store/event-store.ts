@@ -26,9 +26,19 @@ export class EventStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async record(clientName: string, sub: string, input: UserEventInput): Promise<StoredEvent> {
-    const now = this.clock();
-    const event: StoredEvent = { ...input, id: randomUUID(), clientName, sub, receivedAt: new Date(now).toISOString() };
+  /**
+   * Writes one event. With `fixed` (an idempotency claim) its id and receive time are the
+   * claim's, so the item key is too: writing it again for a repeat overwrites the same item,
+   * never adds a second one.
+   */
+  async record(
+    clientName: string,
+    sub: string,
+    input: UserEventInput,
+    fixed?: { readonly eventId: string; readonly receivedAtMs: number },
+  ): Promise<StoredEvent> {
+    const now = fixed?.receivedAtMs ?? this.clock();
+    const event: StoredEvent = { ...input, id: fixed?.eventId ?? randomUUID(), clientName, sub, receivedAt: new Date(now).toISOString() };
     await guarded('record event', () =>
       this.doc.send(
         new PutCommand({

@@ -15,6 +15,7 @@
  * | workout session    | SESSION#<id>               | CONTENT                |
  * | catalogue entry    | CATALOG                    | SESSION#<id>           |
  * | user event         | EVENTS#<client>#<sub>      | <iso time>#<id>        |
+ * | idempotency claim  | IDEMPOTENCY#<client>#<key>#<sub> | EVENTS           |
  * | usage counter      | USAGE#<client>             | <period start>         |
  * | auth failure log   | AUTHLOG#<client>           | <iso time>#<id>        |
  */

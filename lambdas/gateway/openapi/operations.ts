@@ -85,8 +85,12 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/events': {
     tag: 'sessions',
+    description:
+      'With `Idempotency-Key`, a repeat within 24 h (same client, end user and key; the same JSON body up to key order) answers the first answer again with `Idempotent-Replayed: true` and records nothing; the same key with another body is 409 `conflict`.',
     requestBody: 'EventRequest',
-    responses: { 202: { description: 'recorded', schema: 'EventAccepted' } },
+    parameters: [{ name: 'Idempotency-Key', in: 'header', description: '1-255 of [A-Za-z0-9._:-] (e.g. a UUID), optionally in double quotes' }],
+    responses: { 202: { description: 'recorded (or, for a repeat, the first answer again)', schema: 'EventAccepted' } },
+    errors: ['conflict'],
   },
   'GET /v1/{clientName}/catalog': {
     tag: 'catalog',
