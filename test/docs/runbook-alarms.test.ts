@@ -1,0 +1,64 @@
+/**
+ * docs/runbook.md has one section per alarm the stacks create (`## Alarm \`<construct id>\``,
+ * each with what it means, how to confirm and what to do), and none for alarms that are gone.
+ * Alarms are read from the synthesized stacks of every tenant in tenants.json, by construct id,
+ * so a new alarm anywhere in lib/ fails this test until the runbook covers it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import { loadTenants } from '../../lib/tenant-config';
+import { synthTenants } from '../cdk/template-helpers';
+
+const RUNBOOK = path.resolve(__dirname, '../../docs/runbook.md');
+const runbook = readFileSync(RUNBOOK, 'utf8');
+
+/** `## Alarm \`QuotaAlarm\`` → its text up to the next `## `. */
+function runbookSections(): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = runbook.split(/^## /m).slice(1);
+  for (const part of parts) {
+    const m = /^Alarm `([^`]+)`/.exec(part);
+    if (m?.[1]) out.set(m[1], part);
+  }
+  return out;
+}
+
+function stackAlarms(): Map<string, string[]> {
+  const byId = new Map<string, string[]>();
+  for (const stack of synthTenants(loadTenants())) {
+    for (const c of stack.node.findAll()) {
+      if (c instanceof cw.Alarm) byId.set(c.node.id, [...(byId.get(c.node.id) ?? []), stack.stackName]);
+    }
+  }
+  return byId;
+}
+
+const sections = runbookSections();
+let alarms: Map<string, string[]>;
+beforeAll(() => {
+  alarms = stackAlarms();
+});
+
+test('the stacks create alarms at all (the check below would pass vacuously otherwise)', () => {
+  expect(alarms.size).toBeGreaterThan(0);
+});
+
+test('every alarm the stacks create has a runbook section, and every section an alarm', () => {
+  const missing = [...alarms.keys()].filter((id) => !sections.has(id)).sort();
+  const stale = [...sections.keys()].filter((id) => !alarms.has(id)).sort();
+  const problems = [
+    ...missing.map((id) => `docs/runbook.md has no section for alarm ${id} (in ${alarms.get(id)?.join(', ')}): add "## Alarm \`${id}\`" with What it means / Confirm / Act`),
+    ...stale.map((id) => `docs/runbook.md has a section for alarm ${id}, which no stack creates any more: remove or rename it`),
+  ];
+  expect(problems).toEqual([]);
+});
+
+test.each([...sections.keys()])('the runbook section of %s says what it means, how to confirm and what to do', (id) => {
+  const text = sections.get(id) as string;
+  const missing = ['**What it means.**', '**Confirm.**', '**Act.**'].filter((h) => !text.includes(h));
+  expect(missing).toEqual([]);
+  // A Logs Insights query or a CLI command to act with, not prose alone.
+  expect(text).toMatch(/```/);
+  expect(text).toMatch(/npx workoutkit |aws /);
+});
