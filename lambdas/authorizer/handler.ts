@@ -99,7 +99,11 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
 }
 
 export function createHandler(env: RuntimeEnv): AuthorizerHandler {
-  const deps = depsFor(env);
+  return authorizerFor(depsFor(env));
+}
+
+/** The deployed authorizer over a given Deps (tests give one with their own clock or client). */
+export function authorizerFor(deps: Deps): AuthorizerHandler {
   const recordDenial = createDenialLog({ issuer: deps.issuer, clientDirectory: deps.clientDirectory, authLog: deps.authLog, clock: deps.clock });
   // The public-read authorizer is uncached in API Gateway: keep key lookups a few seconds here.
   const apiKeyLookup = new CachedApiKeyLookup(deps.apiKeys, deps.clock);

@@ -7,8 +7,9 @@
  */
 import { isAsymmetricAlg, type Alg } from './algorithms';
 import { checkClaimTypes, checkPolicy, checkTimes, effectiveScope, normalizeScope, type ClaimPolicy } from './claims';
-import { InvalidSignatureError, InvalidTokenError, TokenRevokedError } from './errors';
+import { InvalidSignatureError, InvalidTokenError } from './errors';
 import { parseJwt, type JwtPayload, type ParsedJwt } from './jwt-parse';
+import { assertNotRevoked } from './revocation';
 import type { VerificationKey } from './verification-key';
 import { verifyAsymmetric, verifyHs256 } from './verify-signature';
 
@@ -82,13 +83,16 @@ export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
     if (typeof jwt.payload.iss === 'string' && jwt.payload.iss !== deps.issuer && jwt.payload.iss.startsWith(ISSUER_PREFIX)) {
       throw new InvalidTokenError('Token was issued by another deployment (tenant or stage)');
     }
-    const entity =
+    const { entity, client } =
       jwt.payload.iss === deps.issuer
         ? await verifyIssued(jwt, alg, deps, now)
         : await verifyClientToken(jwt, alg, deps, now);
-    if (entity.jti !== undefined && deps.revocations && (await deps.revocations.isRevoked(entity.jti, entity.clientName))) {
-      throw new TokenRevokedError('Token revoked');
-    }
+    // The one revocation rule (core/revocation.ts), as handlers and the launch check apply it.
+    const jtiRevoked = entity.jti !== undefined && deps.revocations !== undefined && (await deps.revocations.isRevoked(entity.jti, entity.clientName));
+    assertNotRevoked(
+      { jtiRevoked, clientExists: true, ...(client.revokedBefore !== undefined ? { revokedBefore: client.revokedBefore } : {}) },
+      entity.issuedAt,
+    );
     return entity;
   };
 }
@@ -106,7 +110,12 @@ function checkHeader(jwt: ParsedJwt): void {
   if ('b64' in h) throw new InvalidTokenError('Header b64 is not supported');
 }
 
-async function verifyIssued(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: number): Promise<AuthenticatedEntity> {
+interface Verified {
+  entity: AuthenticatedEntity;
+  client: ClientAuthView;
+}
+
+async function verifyIssued(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: number): Promise<Verified> {
   const kid = jwt.header.kid;
   if (kid === undefined) throw new InvalidTokenError('Issued token without kid');
   const key = await deps.deploymentKeys.get(kid);
@@ -122,8 +131,7 @@ async function verifyIssued(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: n
   if (typeof clientName !== 'string' || !CLIENT_NAME.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
   const client = await deps.clients.get(clientName);
   if (!client) throw new InvalidTokenError('The client no longer exists');
-  checkClientRevocation(p, client);
-  return entityOf(p, clientName, client, 'issued', alg, kid);
+  return { entity: entityOf(p, clientName, client, 'issued', alg, kid), client };
 }
 
 /** The client named by `clientName` or `iss`; when both are present they must agree. */
@@ -138,7 +146,7 @@ export function clientNameOf(payload: JwtPayload): string {
   return name;
 }
 
-async function verifyClientToken(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: number): Promise<AuthenticatedEntity> {
+async function verifyClientToken(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: number): Promise<Verified> {
   const clientName = clientNameOf(jwt.payload);
   const client = await deps.clients.get(clientName);
   let kind: TokenKind;
@@ -162,20 +170,13 @@ async function verifyClientToken(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, n
   checkTimes(p, now);
   const c = client as ClientAuthView;
   checkPolicy(p, c.policy, clientName);
-  checkClientRevocation(p, c);
-  return entityOf(p, clientName, c, kind, alg, kid);
+  return { entity: entityOf(p, clientName, c, kind, alg, kid), client: c };
 }
 
 function pickKey(candidates: readonly VerificationKey[], kid: string | undefined): VerificationKey {
   if (candidates.length === 0) throw new InvalidTokenError(kid === undefined ? 'No key registered for the client' : 'Unknown kid');
   if (candidates.length > 1) throw new InvalidTokenError('Token needs a kid: the client has several keys');
   return candidates[0] as VerificationKey;
-}
-
-function checkClientRevocation(p: JwtPayload, client: ClientAuthView): void {
-  if (client.revokedBefore === undefined) return;
-  const iat = p.iat as number | undefined;
-  if (iat === undefined || iat < client.revokedBefore) throw new TokenRevokedError('Token revoked (client cut-off)');
 }
 
 function entityOf(

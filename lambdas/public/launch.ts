@@ -1,18 +1,23 @@
 /**
  * POST /v1/sdk/launch: may this device launch this session with this payload? The token
- * is checked (core/launch-token.ts), then its stored record: a record that is absent,
- * expired (TTL not yet swept) or revoked refuses the launch, and the record must agree
- * with the token. The same device may launch again within the token's day.
+ * is checked (core/launch-token.ts), then its stored record and its revocation state, read
+ * side by side and strongly consistent: a record that is absent or expired (TTL not yet
+ * swept) refuses the launch, the record must agree with the token, and the token must not
+ * be revoked under the rule every token kind follows (core/revocation.ts: its jti revoked by
+ * the operator or by its client, its client gone, or a client cut-off after its iat).
+ * The same device may launch again within the token's day.
  */
 import { parseDeviceId } from '../core/device-id';
 import { InvalidRequestError } from '../core/errors';
 import { launchFailure, verifyLaunchToken, type LaunchRequest } from '../core/launch-token';
+import { assertNotRevoked } from '../core/revocation';
 import { PAYLOAD_DIGEST_PATTERN } from '../core/payload-digest';
 import { isSessionId } from '../core/sessions';
 import { MAX_TOKEN_BYTES } from '../gateway/settings';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
 import { logger } from '../runtime/logger';
+import { readCallerState } from '../store/caller-state';
 
 export function parseLaunchRequest(body: unknown): LaunchRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
@@ -26,7 +31,9 @@ export function parseLaunchRequest(body: unknown): LaunchRequest {
   return { token: o.token, deviceId: parseDeviceId(o.deviceId, 'deviceId'), sessionId: o.sessionId, payloadDigest: o.payloadDigest };
 }
 
-export function launchSession(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics'>): Operation {
+export function launchSession(
+  deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics' | 'doc' | 'env'>,
+): Operation {
   return async (req) => {
     const launch = parseLaunchRequest(req.json());
     try {
@@ -36,7 +43,15 @@ export function launchSession(deps: Pick<Deps, 'signingKeys' | 'deploymentSecret
         deviceKey: () => deps.deploymentSecrets.get('device-hash'),
         clock: deps.clock,
       });
-      const record = await deps.launchTokens.getLive(claims.jti);
+      const [record, state] = await Promise.all([
+        deps.launchTokens.getLive(claims.jti),
+        readCallerState(deps.doc, deps.env.TABLE_NAME, claims.clientName, claims.jti, Math.floor(deps.clock() / 1000)),
+      ]);
+      try {
+        assertNotRevoked(state, claims.iat);
+      } catch (cause) {
+        throw launchFailure('revoked', cause);
+      }
       if (
         !record ||
         record.sessionId !== claims.sessionId ||

@@ -1,21 +1,19 @@
 /**
- * What a handler must know of a caller on every request, read in one strongly consistent
- * BatchGetItem: whether its jti is revoked (globally or among its client's own tokens) and its
- * client's profile (existence and revocation cut-off). One round trip instead of two, on the
- * path every authenticated request takes.
+ * What a handler must know of a caller on every request (and the launch check of a
+ * WorkoutKitToken), read in one strongly consistent BatchGetItem: whether its jti is revoked
+ * (globally or among its client's own tokens, the revocation store's keys) and its client's
+ * profile (existence and revocation cut-off). One round trip instead of two, on the path
+ * every authenticated request takes.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../core/errors';
+import type { RevocationState } from '../core/revocation';
 import { clientKey } from './client-store';
 import { isLiveRevocation, revocationKeys } from './revocation-store';
 import { guarded } from './store-errors';
 
-export interface CallerState {
-  jtiRevoked: boolean;
-  clientExists: boolean;
-  /** Epoch seconds: the client's cut-off, if any. */
-  revokedBefore?: number;
-}
+/** What core/revocation.ts decides on. */
+export type CallerState = RevocationState;
 
 export async function readCallerState(
   doc: DynamoDBDocumentClient,

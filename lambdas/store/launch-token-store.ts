@@ -4,11 +4,15 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html), so every read
  * treats an expired record as absent. The raw device id is never stored: only the
  * per-token keyed hash that is also in the token.
+ *
+ * Revocation is not this store's: a launch token is revoked the way every other token is
+ * (by jti, or by its client's cut-off, through the revocation store and the client profile),
+ * and the launch check applies the same rule (core/revocation.ts) to what store/caller-state.ts reads.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LaunchClaims } from '../core/launch-token';
 import { TTL_ATTRIBUTE } from './table-schema';
-import { guarded, isConditionFailure } from './store-errors';
+import { guarded } from './store-errors';
 
 export interface LaunchTokenRecord {
   jti: string;
@@ -21,12 +25,9 @@ export interface LaunchTokenRecord {
   issuedAt: number;
   /** Epoch seconds; the TTL attribute. */
   [TTL_ATTRIBUTE]: number;
-  revokedAt?: number;
 }
 
 const keyOf = (jti: string) => ({ pk: `LAUNCH#${jti}`, sk: 'TOKEN' });
-/** Written by the operator revocation API (issue 3) for any jti, ours included. */
-const revokedKeyOf = (jti: string) => ({ pk: `REVOKED#${jti}`, sk: 'JTI' });
 
 export class LaunchTokenStore {
   constructor(
@@ -59,44 +60,15 @@ export class LaunchTokenStore {
     );
   }
 
-  /** The live record, or undefined when absent, expired (TTL not yet swept) or revoked. */
+  /** The live record, or undefined when absent or expired (TTL not yet swept). */
   async getLive(jti: string): Promise<LaunchTokenRecord | undefined> {
     const now = Math.floor(this.clock() / 1000);
-    const [own, revoked] = await guarded('read launch token', () =>
-      Promise.all([
-        this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(jti), ConsistentRead: true })),
-        this.doc.send(new GetCommand({ TableName: this.tableName, Key: revokedKeyOf(jti), ConsistentRead: true })),
-      ]),
+    const own = await guarded('read launch token', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(jti), ConsistentRead: true })),
     );
     const item = own.Item as (LaunchTokenRecord & { pk?: string; sk?: string }) | undefined;
     if (!item || typeof item[TTL_ATTRIBUTE] !== 'number' || item[TTL_ATTRIBUTE] <= now) return undefined;
-    if (item.revokedAt !== undefined) return undefined;
-    const rev = revoked.Item as { [TTL_ATTRIBUTE]?: number } | undefined;
-    if (rev && (rev[TTL_ATTRIBUTE] === undefined || rev[TTL_ATTRIBUTE] > now)) return undefined;
     const { pk: _pk, sk: _sk, ...record } = item;
     return record;
-  }
-
-  /** Marks a live token revoked; false when there is no such token. */
-  async revoke(jti: string): Promise<boolean> {
-    const now = Math.floor(this.clock() / 1000);
-    try {
-      await guarded('revoke launch token', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keyOf(jti),
-            UpdateExpression: 'SET revokedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND #ttl > :now',
-            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
   }
 }

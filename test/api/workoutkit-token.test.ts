@@ -10,7 +10,6 @@ import { buildDeps } from '../../lambdas/runtime/deps';
 import type { StageName } from '../../lambdas/gateway/settings';
 import { graphqlPayload } from '../../lambdas/core/graphql/projection';
 import { payloadDigest } from '../../lambdas/core/payload-digest';
-import { LaunchTokenStore } from '../../lambdas/store/launch-token-store';
 import { localClientConfig } from '../../local/embedded-store';
 import { startTestGateway, type CallResult, type TestGateway } from '../support/local-gateway';
 
@@ -221,13 +220,12 @@ describe('GraphQL POST /graphql and POST /v1/sdk/launch', () => {
     expect(String(res.body.error_description)).toMatch(/^unknown_key:/);
   });
 
-  test('refuses a revoked token', async () => {
+  test('refuses a token whose jti the operator revoked', async () => {
     const res = await graphql('sandbox', { query: QUERY, variables: { id: 'yoga-flow-15' } }, { device: DEVICE });
     const session = (res.body.data as Record<string, Record<string, unknown>>).publicWorkoutSession as Record<string, unknown>;
     const t = session.workoutKitToken as string;
     const jti = JSON.parse(Buffer.from(t.split('.')[1] as string, 'base64url').toString()).jti as string;
-    const env = gw.gateway.stages.sandbox.env;
-    expect(await new LaunchTokenStore(doc, env.TABLE_NAME).revoke(jti)).toBe(true);
+    expect((await gw.admin('sandbox', 'POST', '/admin/revocations', { jti })).status).toBe(201);
     const launched = await launch('sandbox', { token: t, deviceId: DEVICE, sessionId: 'yoga-flow-15', payloadDigest: payloadDigest(graphqlPayload(session)) });
     expect(launched.status).toBe(401);
     expect(String(launched.body.error_description)).toMatch(/^revoked:/);
