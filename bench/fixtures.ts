@@ -111,9 +111,9 @@ export async function memoryWorld(): Promise<World> {
 export function memoryVerifierDeps(world: World): { clients: ClientDirectory; deploymentKeys: DeploymentKeySet } {
   const policy = { requiredClaims: [], audience: AUDIENCE };
   const views = new Map<string, { view: ClientAuthView; keys: VerificationKey[] }>([
-    [HS_CLIENT, { view: { clientName: HS_CLIENT, policy, hmacSecrets: [world.secret] }, keys: [] }],
-    [RS_CLIENT, { view: { clientName: RS_CLIENT, policy, hmacSecrets: [] }, keys: importJwks(world.rs.jwks, 'jwks') }],
-    [ES_CLIENT, { view: { clientName: ES_CLIENT, policy, hmacSecrets: [] }, keys: importJwks(world.es.jwks, 'jwks') }],
+    [HS_CLIENT, { view: { clientName: HS_CLIENT, scopes: [], policy, hmacSecrets: [world.secret] }, keys: [] }],
+    [RS_CLIENT, { view: { clientName: RS_CLIENT, scopes: [], policy, hmacSecrets: [] }, keys: importJwks(world.rs.jwks, 'jwks') }],
+    [ES_CLIENT, { view: { clientName: ES_CLIENT, scopes: [], policy, hmacSecrets: [] }, keys: importJwks(world.es.jwks, 'jwks') }],
   ]);
   const deployment = verificationKeyOf(world.deploymentKey);
   return {

@@ -1,5 +1,5 @@
 /** POST /admin/clients and GET /admin/clients/{clientName}. */
-import { parseClientName, parseClientSettings } from '../core/client-settings';
+import { configuredScopes, parseClientName, parseClientSettings } from '../core/client-settings';
 import { NotFoundError } from '../core/errors';
 import type { ClientRecord } from '../store/client-store';
 import { effectiveQuota } from '../core/quota';
@@ -14,6 +14,7 @@ export function clientView(record: ClientRecord, nowMs: number): Record<string, 
   const nowS = Math.floor(nowMs / 1000);
   return {
     ...settings,
+    scopes: configuredScopes(record.scopes),
     ...(record.revokedBefore !== undefined ? { revokedBefore: new Date(record.revokedBefore * 1000).toISOString() } : {}),
     secrets: secrets.map((s) => ({
       createdAt: s.createdAt,

@@ -5,6 +5,7 @@
  * The rules (key validation, secret rotation, revocation) are the operator API's, shared
  * through core/ and store/.
  */
+import { configuredScopes } from '../core/client-settings';
 import { NotFoundError } from '../core/errors';
 import type { VerificationKey } from '../core/verification-key';
 import type { AuthenticatedEntity } from '../core/verify-token';
@@ -43,7 +44,7 @@ export function settingsView(record: ClientRecord, keys: readonly VerificationKe
   return {
     clientName: record.clientName,
     stage,
-    scopes: record.scopes ?? null,
+    scopes: configuredScopes(record.scopes),
     requiredClaims: record.requiredClaims ?? [],
     audience: record.audience ?? null,
     maxTokenLifetimeSeconds: record.maxTokenLifetimeSeconds ?? null,

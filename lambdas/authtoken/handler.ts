@@ -1,5 +1,6 @@
 /** POST /authtoken: clientName + clientSecret → a 4-hour JWT signed by the deployment's key. */
 import { authenticateClient, parseTokenRequest } from '../core/authenticate-client';
+import { configuredScopes } from '../core/client-settings';
 import { issueAccessToken } from '../core/issue-token';
 import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
@@ -20,7 +21,7 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
           liveSecrets: async (n) => {
             const record = await deps.clients.get(n, true);
             if (!record) return undefined;
-            scopes = record.scopes;
+            scopes = configuredScopes(record.scopes);
             return deps.clients.openSecrets(record, Math.floor(deps.clock() / 1000));
           },
         }, req.event.requestContext?.identity?.sourceIp);

@@ -69,15 +69,24 @@ export function checkTimes(payload: JwtPayload, nowSeconds: number): void {
   if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat) throw new InvalidTokenError('Token issued in the future (iat)');
 }
 
-export function checkPolicy(payload: JwtPayload, policy: ClaimPolicy, clientName: string): void {
+/**
+ * RFC 7519 §4.1.3: a recipient that does not identify itself with a value in `aud` must
+ * reject the token. We are the client's configured audience or, for a client without one,
+ * the deployment's issuer identifier (`deploymentAudience`). A token without `aud` passes
+ * here; a client can require it (requiredClaims).
+ */
+export function checkAudience(payload: JwtPayload, audience: string | undefined, deploymentAudience: string): void {
+  if (payload.aud === undefined) return;
+  const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!auds.includes(audience ?? deploymentAudience)) throw new InvalidTokenError('Claim aud does not name this API');
+}
+
+export function checkPolicy(payload: JwtPayload, policy: ClaimPolicy, clientName: string, deploymentAudience: string): void {
   for (const claim of policy.requiredClaims) {
     if (payload[claim] === undefined) throw new MissingRequiredClaimError(`Token lacks required claim ${claim}`);
   }
   if (payload.iss !== undefined && payload.iss !== clientName) throw new InvalidTokenError('Claim iss does not name the client');
-  if (policy.audience !== undefined && payload.aud !== undefined) {
-    const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!auds.includes(policy.audience)) throw new InvalidTokenError('Claim aud does not match');
-  }
+  checkAudience(payload, policy.audience, deploymentAudience);
   if (policy.maxTokenLifetimeSeconds !== undefined) {
     const exp = payload.exp as number | undefined;
     if (exp === undefined) throw new MissingRequiredClaimError('Token lacks required claim exp (the client limits token lifetime)');
@@ -87,8 +96,7 @@ export function checkPolicy(payload: JwtPayload, policy: ClaimPolicy, clientName
   }
 }
 
-/** Effective scope = the token's scope, intersected with the client's configured list if any. */
-export function effectiveScope(tokenScope: readonly string[], clientScopes: readonly string[] | undefined): string[] {
-  if (clientScopes === undefined) return [...tokenScope];
+/** Effective scope = the token's scope, intersected with the client's configured scopes. */
+export function effectiveScope(tokenScope: readonly string[], clientScopes: readonly string[]): string[] {
   return tokenScope.filter((s) => clientScopes.includes(s));
 }

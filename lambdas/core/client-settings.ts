@@ -27,6 +27,20 @@ export interface ClientSettings {
 
 const SCOPE = /^[A-Za-z0-9:._\-/]{1,64}$/;
 
+/**
+ * What a client created without `scopes` gets. `settings` (a client's own keys, secret and
+ * revocations) is only ever granted explicitly.
+ */
+export const DEFAULT_CLIENT_SCOPES: readonly string[] = ['read', 'write'];
+
+/**
+ * A client's configured scopes. Clients stored before every client had a list (their records
+ * carry none) read as DEFAULT_CLIENT_SCOPES: the one place that default is applied on read.
+ */
+export function configuredScopes(scopes: readonly string[] | undefined): string[] {
+  return [...(scopes ?? DEFAULT_CLIENT_SCOPES)];
+}
+
 function fail(message: string): never {
   throw new InvalidRequestError(message);
 }
@@ -66,6 +80,8 @@ export function parseClientSettings(body: unknown): ClientSettings {
       fail('scopes must be an array of at most 50 scope strings');
     }
     settings.scopes = [...new Set(body.scopes as string[])];
+  } else {
+    settings.scopes = configuredScopes(undefined);
   }
   if (body.requiredClaims !== undefined) {
     if (!Array.isArray(body.requiredClaims) || !body.requiredClaims.every((c) => (REQUIRABLE_CLAIMS as readonly unknown[]).includes(c))) {

@@ -6,7 +6,7 @@
  * No AWS types here: keys, clients and revocations come in through interfaces.
  */
 import { isAsymmetricAlg, type Alg } from './algorithms';
-import { checkClaimTypes, checkPolicy, checkTimes, effectiveScope, normalizeScope, type ClaimPolicy } from './claims';
+import { checkAudience, checkClaimTypes, checkPolicy, checkTimes, effectiveScope, normalizeScope, type ClaimPolicy } from './claims';
 import { InvalidSignatureError, InvalidTokenError } from './errors';
 import { parseJwt, type JwtPayload, type ParsedJwt } from './jwt-parse';
 import { assertNotRevoked } from './revocation';
@@ -31,8 +31,8 @@ export interface AuthenticatedEntity {
 /** What the verifier needs to know of a client; secrets already decrypted. */
 export interface ClientAuthView {
   clientName: string;
-  /** Configured scopes; undefined = the token's scope is taken as is. */
-  scopes?: readonly string[];
+  /** Configured scopes (core/client-settings.ts configuredScopes: never undefined, never "anything"). */
+  scopes: readonly string[];
   policy: ClaimPolicy;
   /** Epoch seconds: tokens issued before (or without `iat`) are revoked. */
   revokedBefore?: number;
@@ -56,6 +56,11 @@ export interface RevocationList {
 }
 
 export interface VerifierDeps {
+  /**
+   * The deployment's issuer identifier (runtime/env.ts deploymentIssuer): the `iss` of the
+   * tokens it issues, and the audience a client token's `aud` must name when its client has
+   * no audience configured.
+   */
   issuer: string;
   deploymentKeys: DeploymentKeySet;
   clients: ClientDirectory;
@@ -131,6 +136,8 @@ async function verifyIssued(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, now: n
   if (typeof clientName !== 'string' || !CLIENT_NAME.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
   const client = await deps.clients.get(clientName);
   if (!client) throw new InvalidTokenError('The client no longer exists');
+  // Our own tokens are for this deployment: an `aud`, if one is ever set, must name its issuer identifier.
+  checkAudience(p, undefined, deps.issuer);
   return { entity: entityOf(p, clientName, client, 'issued', alg, kid), client };
 }
 
@@ -169,7 +176,7 @@ async function verifyClientToken(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, n
   const p = jwt.payload;
   checkTimes(p, now);
   const c = client as ClientAuthView;
-  checkPolicy(p, c.policy, clientName);
+  checkPolicy(p, c.policy, clientName, deps.issuer);
   return { entity: entityOf(p, clientName, c, kind, alg, kid), client: c };
 }
 

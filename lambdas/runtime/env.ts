@@ -63,7 +63,11 @@ export function readRuntimeEnv(source: EnvSource = process.env): RuntimeEnv {
   return env;
 }
 
-/** The `iss` of tokens this deployment signs; never a valid clientName (it has ':'). */
+/**
+ * The deployment's issuer identifier, the one home of that value: the `iss` of tokens this
+ * deployment signs, and the audience a client token's `aud` must name when its client has no
+ * audience of its own (core/claims.ts checkAudience). Never a valid clientName (it has ':').
+ */
 export function deploymentIssuer(env: Pick<RuntimeEnv, 'TENANT' | 'STAGE'>): string {
   return `workoutkit:${env.TENANT}:${env.STAGE}`;
 }

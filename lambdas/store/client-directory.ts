@@ -5,6 +5,7 @@
  * late a change bites; this cache adds at most CLIENT_CACHE_MS to it, and the handlers
  * re-check revocation without any cache.
  */
+import { configuredScopes } from '../core/client-settings';
 import type { ClientAuthView, ClientDirectory } from '../core/verify-token';
 import { importJwks, importPem, type VerificationKey } from '../core/verification-key';
 import type { ApiKeyStore } from './api-key-store';
@@ -120,6 +121,7 @@ export class CachedClientDirectory implements ClientDirectory {
   private async viewOf(record: ClientRecord, nowMs: number): Promise<ClientAuthView> {
     const view: ClientAuthView = {
       clientName: record.clientName,
+      scopes: configuredScopes(record.scopes),
       policy: {
         requiredClaims: record.requiredClaims ?? [],
         ...(record.audience !== undefined ? { audience: record.audience } : {}),
@@ -127,7 +129,6 @@ export class CachedClientDirectory implements ClientDirectory {
       },
       hmacSecrets: await this.store.openSecrets(record, Math.floor(nowMs / 1000)),
     };
-    if (record.scopes !== undefined) view.scopes = record.scopes;
     if (record.revokedBefore !== undefined) view.revokedBefore = record.revokedBefore;
     return view;
   }

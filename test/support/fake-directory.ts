@@ -3,10 +3,13 @@
  * DeploymentKeySet): the core is tested without any store. Data-layer code is tested
  * against DynamoDB Local elsewhere.
  */
+import { configuredScopes } from '../../lambdas/core/client-settings';
 import type { ClientAuthView, ClientDirectory, DeploymentKeySet } from '../../lambdas/core/verify-token';
 import { importJwks, importPem, type VerificationKey } from '../../lambdas/core/verification-key';
 
-export interface FakeClient extends Omit<ClientAuthView, 'hmacSecrets'> {
+export interface FakeClient extends Omit<ClientAuthView, 'hmacSecrets' | 'scopes'> {
+  /** As stored; absent reads as the default (configuredScopes). */
+  scopes?: readonly string[];
   secrets?: string[];
   jwks?: unknown;
   pem?: string;
@@ -23,7 +26,7 @@ export class MemoryDirectory implements ClientDirectory {
   async get(clientName: string): Promise<ClientAuthView | undefined> {
     const c = this.clients.get(clientName);
     if (!c) return undefined;
-    return { ...c, hmacSecrets: (c.secrets ?? []).map((s) => Buffer.from(s, 'utf8')) };
+    return { ...c, scopes: configuredScopes(c.scopes), hmacSecrets: (c.secrets ?? []).map((s) => Buffer.from(s, 'utf8')) };
   }
 
   async keysFor(client: ClientAuthView, kid: string | undefined): Promise<readonly VerificationKey[]> {
