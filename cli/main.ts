@@ -12,7 +12,7 @@ import { usageCommand } from './commands/usage';
 import type { ContextDeps } from './context';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { Io } from './output';
-import { DEFAULT_OUTPUTS_FILE } from './target';
+import { DEFAULT_OUTPUTS_DIR, LEGACY_OUTPUTS_FILE } from './target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION = (require('../package.json') as { version: string }).version;
@@ -20,7 +20,8 @@ const VERSION = (require('../package.json') as { version: string }).version;
 const EPILOG = `
 Stage selection:
   --url http://127.0.0.1:3000/sandbox          the local gateway (npm start); operator key from WK_ADMIN_KEY
-  --tenant acme --stage prod                   a deployed stage, URL from ${DEFAULT_OUTPUTS_FILE} (cdk deploy --outputs-file);
+  --tenant acme --stage prod                   a deployed stage, URL from ${DEFAULT_OUTPUTS_DIR}/*.json or ${LEGACY_OUTPUTS_FILE}
+                                               (cdk deploy <Tenant>-sandbox <Tenant>-prod --outputs-file ${DEFAULT_OUTPUTS_DIR}/<tenant>.json);
                                                operator calls are SigV4-signed with your AWS credentials
 Exit codes: 0 ok, 1 the API answered with an error, 2 usage or local configuration error, 3 network error.
 With --json, results are JSON on stdout and errors a JSON object on stderr.`;
@@ -32,7 +33,7 @@ export function buildProgram(deps: ContextDeps): Command {
     .option('--url <baseUrl>', 'stage base URL (or WK_URL)')
     .option('--tenant <name>', 'tenant name from tenants.json (with --stage)')
     .addOption(new Option('--stage <stage>', 'stage (with --tenant)').choices(['sandbox', 'prod']))
-    .option('--outputs-file <file>', `CDK outputs file (or WK_CDK_OUTPUTS; default ${DEFAULT_OUTPUTS_FILE})`)
+    .option('--outputs-file <path>', `CDK outputs file or folder of them (or WK_CDK_OUTPUTS; default ${DEFAULT_OUTPUTS_DIR}/ and ${LEGACY_OUTPUTS_FILE})`)
     .addOption(new Option('--auth <mode>', 'operator auth: iam (SigV4), admin-key, or auto by host').choices(['auto', 'iam', 'admin-key']).default('auto'))
     .option('--region <region>', 'AWS region for SigV4 (default: from the execute-api host)')
     .option('--admin-key <key>', 'local operator key (prefer WK_ADMIN_KEY)')

@@ -1,8 +1,9 @@
 /**
  * Which stage the CLI talks to, and how it authenticates operator calls there:
- * `--url`, or `--tenant` + `--stage` looked up in the file `cdk deploy --outputs-file` writes.
+ * `--url`, or `--tenant` + `--stage` looked up in the files `cdk deploy --outputs-file` writes
+ * (one per tenant under cdk-outputs/, so deploying one tenant never hides another's URL).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { STAGES, type StageName } from '../lambdas/gateway/settings';
 import { stackNameFor } from '../lib/tenant-config';
@@ -32,34 +33,59 @@ export interface TargetOptions {
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-call-api.html
 const EXECUTE_API_HOST = /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
-export const DEFAULT_OUTPUTS_FILE = 'cdk-outputs.json';
+/** One file per tenant (or stack) in here: a deploy rewrites only its own file. */
+export const DEFAULT_OUTPUTS_DIR = 'cdk-outputs';
+/** The single file older instructions wrote (each deploy rewrites it with its own stacks only). */
+export const LEGACY_OUTPUTS_FILE = 'cdk-outputs.json';
 
 export function regionOfHost(hostname: string): string | undefined {
   return EXECUTE_API_HOST.exec(hostname)?.[1];
 }
 
-function readOutputsUrl(file: string, tenant: string, stage: StageName): string {
-  const resolved = path.resolve(file);
-  if (!existsSync(resolved)) {
-    throw usageError(
-      `No CDK outputs file at ${resolved}`,
-      'write it when deploying: npx cdk deploy <Tenant>-sandbox <Tenant>-prod --outputs-file cdk-outputs.json (or give --url)',
-    );
-  }
-  let outputs: unknown;
-  try {
-    outputs = JSON.parse(readFileSync(resolved, 'utf8'));
-  } catch {
-    throw usageError(`${resolved} is not valid JSON`, 'regenerate it with cdk deploy --outputs-file');
-  }
+const DEPLOY_HINT = (stackName: string, tenant: string) =>
+  `write it when deploying: npx cdk deploy ${stackName} --outputs-file ${DEFAULT_OUTPUTS_DIR}/${tenant}.json (or give --url)`;
+
+/**
+ * The files to read: the one given (a directory means every *.json in it), or by default
+ * cdk-outputs.json and every cdk-outputs/*.json, oldest first so the newest deploy wins.
+ */
+function outputsSources(given: string | undefined): string[] {
+  const expand = (p: string): string[] =>
+    statSync(p).isDirectory()
+      ? readdirSync(p).filter((f) => f.endsWith('.json')).map((f) => path.join(p, f))
+      : [p];
+  const candidates = given !== undefined ? [path.resolve(given)] : [path.resolve(LEGACY_OUTPUTS_FILE), path.resolve(DEFAULT_OUTPUTS_DIR)];
+  const files = candidates.filter((p) => existsSync(p)).flatMap(expand);
+  return files.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+}
+
+function readOutputsUrl(given: string | undefined, tenant: string, stage: StageName): string {
   const stackName = stackNameFor(tenant, stage);
-  const stack = (outputs as Record<string, unknown> | null)?.[stackName];
-  const url = typeof stack === 'object' && stack !== null ? (stack as Record<string, unknown>).ApiUrl : undefined;
-  if (typeof url !== 'string') {
-    const known = outputs && typeof outputs === 'object' ? Object.keys(outputs).join(', ') : '';
+  const files = outputsSources(given);
+  if (files.length === 0) {
+    const where = given !== undefined ? path.resolve(given) : `${path.resolve(DEFAULT_OUTPUTS_DIR)}/ or ${path.resolve(LEGACY_OUTPUTS_FILE)}`;
+    throw usageError(`No CDK outputs file at ${where}`, DEPLOY_HINT(stackName, tenant));
+  }
+  let url: string | undefined;
+  const known = new Set<string>();
+  for (const file of files) {
+    let outputs: unknown;
+    try {
+      outputs = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw usageError(`${file} is not valid JSON`, 'regenerate it with cdk deploy --outputs-file');
+    }
+    if (!outputs || typeof outputs !== 'object') continue;
+    for (const k of Object.keys(outputs)) known.add(k);
+    const stack = (outputs as Record<string, unknown>)[stackName];
+    const value = typeof stack === 'object' && stack !== null ? (stack as Record<string, unknown>).ApiUrl : undefined;
+    if (typeof value === 'string') url = value;
+  }
+  if (url === undefined) {
+    const list = [...known].join(', ');
     throw usageError(
-      `No ApiUrl output for stack ${stackName} in ${resolved}`,
-      `deploy it with: npx cdk deploy ${stackName} --outputs-file ${file}${known ? ` (the file has: ${known})` : ''}`,
+      `No ApiUrl output for stack ${stackName} in ${files.join(', ')}`,
+      `deploy it with: npx cdk deploy ${stackName} --outputs-file ${given ?? `${DEFAULT_OUTPUTS_DIR}/${tenant}.json`}${list ? ` (the files have: ${list})` : ''}`,
     );
   }
   return url;
@@ -72,12 +98,12 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Targ
     if (opts.url !== undefined) throw usageError('Give either --url or --tenant with --stage, not both');
     if (opts.tenant === undefined || opts.stage === undefined) throw usageError('--tenant and --stage go together', 'e.g. --tenant acme --stage sandbox');
     if (!(STAGES as readonly string[]).includes(opts.stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')}`);
-    raw = readOutputsUrl(opts.outputsFile ?? env.WK_CDK_OUTPUTS ?? DEFAULT_OUTPUTS_FILE, opts.tenant.toLowerCase(), opts.stage as StageName);
+    raw = readOutputsUrl(opts.outputsFile ?? env.WK_CDK_OUTPUTS, opts.tenant.toLowerCase(), opts.stage as StageName);
   }
   if (raw === undefined) {
     throw usageError(
       'Which stage? Give --url <stage base URL> or --tenant <name> --stage <sandbox|prod>',
-      'locally: --url http://127.0.0.1:3000/sandbox (npm start prints it); deployed: --tenant acme --stage prod reads cdk-outputs.json',
+      `locally: --url http://127.0.0.1:3000/sandbox (npm start prints it); deployed: --tenant acme --stage prod reads ${DEFAULT_OUTPUTS_DIR}/*.json`,
     );
   }
   let url: URL;

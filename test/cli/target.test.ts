@@ -1,5 +1,5 @@
 /** Stage selection: --url, or --tenant/--stage read from the CDK outputs file; SigV4 for execute-api hosts. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError } from '../../cli/exit-codes';
@@ -43,10 +43,35 @@ describe('resolveTarget', () => {
   it('says how to produce the outputs file when it is missing, and names the missing stack', () => {
     const missing = usageFailure(() => resolveTarget({ tenant: 'acme', stage: 'prod', outputsFile: path.join(dir, 'nope.json') }, {}));
     expect(missing.exitCode).toBe(2);
-    expect(missing.hint).toContain('--outputs-file cdk-outputs.json');
+    expect(missing.hint).toContain('--outputs-file cdk-outputs/acme.json');
     const unknown = usageFailure(() => resolveTarget({ tenant: 'globex', stage: 'prod', outputsFile }, {}));
     expect(unknown.message).toContain('No ApiUrl output for stack Globex-prod');
     expect(unknown.hint).toContain('npx cdk deploy Globex-prod');
+  });
+
+  it('reads every file of an outputs folder, so deploying one tenant keeps the others reachable', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'wk-outputs-'));
+    writeFileSync(path.join(folder, 'acme.json'), JSON.stringify({ 'Acme-prod': { ApiUrl: 'https://aaaa111111.execute-api.eu-west-1.amazonaws.com/prod/' } }));
+    writeFileSync(path.join(folder, 'globex.json'), JSON.stringify({ 'Globex-sandbox': { ApiUrl: 'https://bbbb222222.execute-api.us-east-1.amazonaws.com/sandbox/' } }));
+    expect(resolveTarget({ tenant: 'acme', stage: 'prod', outputsFile: folder }, {}).baseUrl).toBe('https://aaaa111111.execute-api.eu-west-1.amazonaws.com/prod');
+    const globex = resolveTarget({ tenant: 'globex', stage: 'sandbox' }, { WK_CDK_OUTPUTS: folder });
+    expect(globex).toMatchObject({ baseUrl: 'https://bbbb222222.execute-api.us-east-1.amazonaws.com/sandbox', operatorAuth: { kind: 'iam', region: 'us-east-1' } });
+  });
+
+  it('by default reads cdk-outputs/*.json and the single cdk-outputs.json, the newest deploy winning', () => {
+    const cwd = process.cwd();
+    const work = mkdtempSync(path.join(os.tmpdir(), 'wk-cwd-'));
+    try {
+      process.chdir(work);
+      writeFileSync('cdk-outputs.json', JSON.stringify({ 'Acme-sandbox': { ApiUrl: 'https://old0000000.execute-api.eu-west-1.amazonaws.com/sandbox/' }, 'Acme-prod': { ApiUrl: 'https://cccc333333.execute-api.eu-west-1.amazonaws.com/prod/' } }));
+      mkdirSync('cdk-outputs');
+      writeFileSync('cdk-outputs/acme.json', JSON.stringify({ 'Acme-sandbox': { ApiUrl: 'https://new0000000.execute-api.eu-west-1.amazonaws.com/sandbox/' } }));
+      utimesSync('cdk-outputs.json', new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      expect(resolveTarget({ tenant: 'acme', stage: 'sandbox' }, {}).baseUrl).toBe('https://new0000000.execute-api.eu-west-1.amazonaws.com/sandbox');
+      expect(resolveTarget({ tenant: 'acme', stage: 'prod' }, {}).baseUrl).toBe('https://cccc333333.execute-api.eu-west-1.amazonaws.com/prod');
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('refuses --url together with --tenant, and --tenant without --stage', () => {
