@@ -6,7 +6,9 @@
  */
 import { parseClientName } from '../core/client-settings';
 import { parseRevocation, parseRotateSecret } from '../core/credential-requests';
-import { describeKeys, validateKeyRegistration } from '../core/key-registration';
+import { InvalidRequestError } from '../core/errors';
+import { describeKeys, validateKeyRegistration, type ValidatedKeys } from '../core/key-registration';
+import { logger } from '../runtime/logger';
 import type { Deps } from '../runtime/deps';
 import type { ApiRequest, Operation } from '../runtime/http';
 import { revokeClientTokensBefore, rotateClientSecret, setClientKeys } from '../store/client-credentials';
@@ -22,10 +24,26 @@ export function optionalJson(req: ApiRequest): unknown {
 
 type CredentialDeps = Pick<Deps, 'clients' | 'clientDirectory' | 'jwksCache' | 'fetchJwks' | 'clock'>;
 
+/**
+ * validateKeyRegistration, with the reason of a refusal logged: the caller's answer may be
+ * deliberately vague (a failed JWKS URL fetch), the operator's log is not.
+ */
+export async function validateKeys(deps: Pick<Deps, 'fetchJwks' | 'clock'>, body: unknown, clientName: string): Promise<ValidatedKeys> {
+  try {
+    return await validateKeyRegistration(body, deps.fetchJwks, deps.clock());
+  } catch (err) {
+    if (err instanceof InvalidRequestError) {
+      const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+      logger.info('key registration refused', { clientName, reason: err.message, ...(cause ? { cause } : {}) });
+    }
+    throw err;
+  }
+}
+
 export function putClientKeys(deps: CredentialDeps): Operation {
   return async (req) => {
     const name = parseClientName(req.params.clientName);
-    const validated = await validateKeyRegistration(req.json(), deps.fetchJwks);
+    const validated = await validateKeys(deps, req.json(), name);
     const before = await deps.clients.get(name, true);
     const record = await setClientKeys(deps.clients, name, validated.registration, deps.clock());
     if (before?.keys?.jwksUri) deps.jwksCache.forget(before.keys.jwksUri);

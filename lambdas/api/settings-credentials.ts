@@ -7,10 +7,10 @@ import { parseRevocation, parseRotateSecret } from '../core/credential-requests'
 import { InsufficientPermissionsError, NotFoundError } from '../core/errors';
 import { effectiveQuota } from '../core/quota';
 import type { UsageBackend } from '../store/usage-backend';
-import { describeKeys, validateKeyRegistration } from '../core/key-registration';
+import { describeKeys } from '../core/key-registration';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
-import { optionalJson } from '../admin/credentials';
+import { optionalJson, validateKeys } from '../admin/credentials';
 import { revokeClientTokensBefore, rotateClientSecret, setClientKeys } from '../store/client-credentials';
 import { callerOf } from './settings';
 
@@ -21,7 +21,7 @@ type CredentialDeps = Pick<Deps, 'clients' | 'clientDirectory' | 'jwksCache' | '
 export function putOwnKeys(deps: CredentialDeps): Operation {
   return async (req) => {
     const { clientName } = callerOf(req);
-    const validated = await validateKeyRegistration(req.json(), deps.fetchJwks);
+    const validated = await validateKeys(deps, req.json(), clientName);
     const before = await deps.clients.get(clientName, true);
     const record = await setClientKeys(deps.clients, clientName, validated.registration, deps.clock());
     if (before?.keys?.jwksUri) deps.jwksCache.forget(before.keys.jwksUri);

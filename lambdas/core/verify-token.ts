@@ -10,7 +10,7 @@ import { checkAudience, checkClaimTypes, checkPolicy, checkTimes, effectiveScope
 import { InvalidSignatureError, InvalidTokenError } from './errors';
 import { parseJwt, type JwtPayload, type ParsedJwt } from './jwt-parse';
 import { assertNotRevoked } from './revocation';
-import type { VerificationKey } from './verification-key';
+import { keyUsableAt, type VerificationKey } from './verification-key';
 import { verifyAsymmetric, verifyHs256 } from './verify-signature';
 
 export type TokenKind = 'issued' | 'client-hs256' | 'client-asymmetric';
@@ -166,7 +166,8 @@ async function verifyClientToken(jwt: ParsedJwt, alg: Alg, deps: VerifierDeps, n
   } else {
     kind = 'client-asymmetric';
     kid = jwt.header.kid;
-    const candidates = client ? await deps.clients.keysFor(client, kid) : [];
+    // A certificate's key verifies only inside the certificate's validity window.
+    const candidates = client ? (await deps.clients.keysFor(client, kid)).filter((k) => keyUsableAt(k, now)) : [];
     const key = pickKey(candidates, kid);
     if (!key.algs.includes(alg as never)) throw new InvalidTokenError(`alg ${alg} does not match the key`);
     if (!verifyAsymmetric(alg as never, key.key, jwt.signingInput, jwt.signature)) {

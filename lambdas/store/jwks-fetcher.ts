@@ -27,6 +27,17 @@ export class JwksFetchError extends Error {
   }
 }
 
+/**
+ * What is wrong with the URL itself, known before any request: the only fetch failure whose
+ * text a registering caller is shown (core/key-registration.ts).
+ */
+export class JwksUrlError extends JwksFetchError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JwksUrlError';
+  }
+}
+
 export interface JwksFetcherOptions {
   /** LOCAL_MODE=1: http and loopback addresses allowed (the local gateway only). */
   allowLoopback?: boolean;
@@ -41,19 +52,19 @@ const systemResolve = (hostname: string): Promise<LookupAddress[]> =>
 
 /** Syntax and scheme of a JWKS URL; shared by registration (400) and fetching. */
 export function checkJwksUrl(raw: string, allowLoopback: boolean): URL {
-  if (raw.length > MAX_URL_LENGTH) throw new JwksFetchError('URL too long');
+  if (raw.length > MAX_URL_LENGTH) throw new JwksUrlError('URL too long');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new JwksFetchError('not a URL');
+    throw new JwksUrlError('not a URL');
   }
-  if (url.username || url.password) throw new JwksFetchError('URL must not carry credentials');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowLoopback)) throw new JwksFetchError('URL must be https');
+  if (url.username || url.password) throw new JwksUrlError('URL must not carry credentials');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowLoopback)) throw new JwksUrlError('URL must be https');
   const host = bareHost(url);
   if (isIP(host)) {
     const ok = url.protocol === 'http:' ? classifyAddress(host) === 'loopback' : addressAllowed(host, allowLoopback);
-    if (!ok) throw new JwksFetchError(url.protocol === 'http:' ? 'plain http is allowed to loopback only' : 'URL points to a private, loopback or link-local address');
+    if (!ok) throw new JwksUrlError(url.protocol === 'http:' ? 'plain http is allowed to loopback only' : 'URL points to a private, loopback or link-local address');
   }
   return url;
 }

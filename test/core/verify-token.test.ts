@@ -3,6 +3,7 @@ import { issueAccessToken } from '../../lambdas/core/issue-token';
 import { generateSigningKey, verificationKeyOf } from '../../lambdas/core/signing-key';
 import { createTokenVerifier, type VerifierDeps } from '../../lambdas/core/verify-token';
 import { MemoryDirectory, MemoryKeySet } from '../support/fake-directory';
+import { selfSignedCertificate } from '../support/x509';
 import { b64url, keyPair, rawToken, signHs256, signRaw, signWith, type TestAlg } from '../support/keys';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -113,6 +114,18 @@ describe('client asymmetric tokens', () => {
     const { verify, directory } = setup();
     directory.add({ clientName: 'pem-app', policy: { requiredClaims: [] }, pem: es256.publicKey.export({ format: 'pem', type: 'spki' }) as string });
     await expect(verify(await signWith({ ...es256, kid: 'anything' }, { iss: 'pem-app' }, { kid: undefined }))).resolves.toMatchObject({ clientName: 'pem-app' });
+  });
+
+  it("stops verifying with a certificate's key once the certificate has expired", async () => {
+    const cert = selfSignedCertificate(es256, new Date(NOW - 86_400_000), new Date(NOW + 3_600_000));
+    const token = await signWith({ ...es256, kid: 'anything' }, { iss: 'cert-app' }, { kid: undefined });
+    const at = (ms: number) => {
+      const s = setup({}, ms);
+      s.directory.add({ clientName: 'cert-app', policy: { requiredClaims: [] }, pem: cert.pem });
+      return s.verify(token);
+    };
+    await expect(at(NOW)).resolves.toMatchObject({ clientName: 'cert-app' });
+    await expect(at(NOW + 2 * 3_600_000)).rejects.toMatchObject({ status: 401 });
   });
 
   it('takes the algorithm from the key: RS384 on an RS256 key is refused', async () => {
