@@ -8,6 +8,10 @@ import type { StageName } from '../lambdas/gateway/settings';
 import type { TenantConfig } from './tenant-config';
 import { WorkoutKitStage } from './workoutkit-stage';
 
+const DASHBOARD_TYPE = 'AWS::CloudWatch::Dashboard';
+/** Resource types whose tag charset refuses '@' (the contact tag is an e-mail address). */
+export const CONTACT_UNTAGGED_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'] as const;
+
 export interface StageStackProps extends StackProps {
   /** A validated tenant (lib/tenant-config.ts). */
   readonly tenant: TenantConfig;
@@ -47,9 +51,14 @@ export class StageStack extends Stack {
     });
 
     // Tags make cost and ownership visible per tenant in Cost Explorer and the console.
-    Tags.of(this).add('workoutkit:tenant', tenant.name);
-    Tags.of(this).add('workoutkit:stage', stage);
-    Tags.of(this).add('workoutkit:contact', tenant.contact);
+    // AWS::CloudWatch::Dashboard has no Tags property in every region's resource schema (cfn-lint
+    // E3002 for us-east-1), so the dashboard is left untagged everywhere. DynamoDB tag values
+    // allow only letters, digits, spaces and + - = . _ : /, so an e-mail address stays off the table.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TaggingRestrictions.html
+    const untagged = [DASHBOARD_TYPE];
+    Tags.of(this).add('workoutkit:tenant', tenant.name, { excludeResourceTypes: untagged });
+    Tags.of(this).add('workoutkit:stage', stage, { excludeResourceTypes: untagged });
+    Tags.of(this).add('workoutkit:contact', tenant.contact, { excludeResourceTypes: [...untagged, ...CONTACT_UNTAGGED_TYPES] });
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Stage base URL (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/)',

@@ -39,6 +39,28 @@ test('makes a sandbox and a prod stack for every tenant in tenants.json', () => 
   expect(stacks.map((s) => s.stackName).sort()).toEqual(expected.sort());
 });
 
+// cfn-lint (run by .ci/run on cdk.out) found both: Dashboard Tags are E3002 in us-east-1, and
+// DynamoDB refuses '@' in tag values (TaggingRestrictions.html in the DynamoDB developer guide).
+test('stack tags stay off the dashboard, and the e-mail contact tag off the table', () => {
+  const DYNAMODB_TAG_VALUE = /^[\p{L}\p{N}\s+\-=._:/]*$/u;
+  for (const t of templates.values()) {
+    const all = t.toJSON().Resources as Record<string, { Type: string; Properties?: { Tags?: { Key: string; Value: unknown }[] } }>;
+    const dashboards = Object.values(all).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    for (const d of dashboards) expect(d.Properties?.Tags).toBeUndefined();
+    const tables = Object.values(all).filter((r) => r.Type === 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    for (const table of tables) {
+      const tags = table.Properties?.Tags ?? [];
+      expect(tags.map((tag) => tag.Key).sort()).toEqual(['workoutkit:stage', 'workoutkit:tenant']);
+      for (const tag of tags) expect(String(tag.Value)).toMatch(DYNAMODB_TAG_VALUE);
+    }
+    // Everything else keeps the owner's address.
+    const fn = Object.values(all).find((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fn?.Properties?.Tags).toEqual(expect.arrayContaining([expect.objectContaining({ Key: 'workoutkit:contact' })]));
+  }
+});
+
 describe.each(STAGES)('Acme-%s', (stage) => {
   const name = `Acme-${stage}`;
   const prod = stage === 'prod';
