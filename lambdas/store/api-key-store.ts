@@ -58,6 +58,7 @@ export class ApiKeyStore {
    * can present it yet. Fails if the client already has a key (one key per client).
    */
   async attach(clientName: string, key: StoredApiKey): Promise<void> {
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=APIKEY#<sha256(key)>
     await guarded('attach api key', () =>
       this.doc.send(
         new PutCommand({
@@ -68,6 +69,7 @@ export class ApiKeyStore {
       ),
     );
     try {
+      // iam: dynamodb:UpdateItem table dynamodb:LeadingKeys=CLIENT#<clientName>
       await guarded('attach api key', () =>
         this.doc.send(
           new UpdateCommand({
@@ -80,6 +82,7 @@ export class ApiKeyStore {
         ),
       );
     } catch (err) {
+      // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=APIKEY#<sha256(key)>
       await guarded('detach api key', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: apiKeyLookupKey(key.sha256) })));
       throw err;
     }
@@ -91,6 +94,7 @@ export class ApiKeyStore {
 
   /** The client a presented key belongs to (x-api-key), or undefined. Only the digest is read. */
   async clientFor(value: string): Promise<string | undefined> {
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=APIKEY#<sha256(key)>
     const out = await guarded('find api key', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: apiKeyLookupKey(apiKeyDigest(value)) })),
     );
@@ -100,6 +104,7 @@ export class ApiKeyStore {
 
   /** Undoes a half-made client (creation failed after the profile was written). */
   async removeClient(clientName: string): Promise<void> {
+    // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=CLIENT#<clientName>
     await guarded('remove client', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: clientKey(clientName) })));
   }
 }

@@ -51,11 +51,13 @@ export class ApiGatewayUsageBackend implements UsageBackend {
     try {
       return await guarded('provision api key', async () => {
         // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateApiKey.html
+        // iam: apigateway:POST arn:aws:apigateway:${region}::/apikeys aws:RequestTag/workoutkit:deployment=${restApiId}/${stage} aws:TagKeys=workoutkit:deployment
         const key = await this.client.send(
           new CreateApiKeyCommand({ name: label, description: 'WorkoutKit client key', enabled: true, value: input.apiKey, tags: this.tags }),
         );
         done.awsKeyId = required(key.id, 'api key id');
         // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlan.html
+        // iam: apigateway:POST arn:aws:apigateway:${region}::/usageplans aws:RequestTag/workoutkit:deployment=${restApiId}/${stage} aws:TagKeys=workoutkit:deployment
         const plan = await this.client.send(
           new CreateUsagePlanCommand({
             name: label,
@@ -68,6 +70,7 @@ export class ApiGatewayUsageBackend implements UsageBackend {
         );
         done.usagePlanId = required(plan.id, 'usage plan id');
         // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlanKey.html
+        // iam: apigateway:POST arn:aws:apigateway:${region}::/usageplans/<planId>/keys aws:ResourceTag/workoutkit:deployment=${restApiId}/${stage}
         await this.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: done.usagePlanId, keyId: done.awsKeyId, keyType: 'API_KEY' }));
         return { ...done };
       });
@@ -80,7 +83,9 @@ export class ApiGatewayUsageBackend implements UsageBackend {
   async deprovision(p: ProvisionedKey): Promise<void> {
     // Plan first: a plan with keys can still be deleted, a key bound to a plan too, but
     // removing the plan first leaves nothing metered by a key that is about to go.
+    // iam: apigateway:DELETE arn:aws:apigateway:${region}::/usageplans/<planId> aws:ResourceTag/workoutkit:deployment=${restApiId}/${stage}
     if (p.usagePlanId) await this.client.send(new DeleteUsagePlanCommand({ usagePlanId: p.usagePlanId })).catch(() => undefined);
+    // iam: apigateway:DELETE arn:aws:apigateway:${region}::/apikeys/<keyId> aws:ResourceTag/workoutkit:deployment=${restApiId}/${stage}
     if (p.awsKeyId) await this.client.send(new DeleteApiKeyCommand({ apiKey: p.awsKeyId })).catch(() => undefined);
   }
 
@@ -95,6 +100,7 @@ export class ApiGatewayUsageBackend implements UsageBackend {
     let used = 0;
     let position: string | undefined;
     do {
+      // iam: apigateway:GET arn:aws:apigateway:${region}::/usageplans/<planId>/usage aws:ResourceTag/workoutkit:deployment=${restApiId}/${stage}
       const page = await guarded('read usage', () =>
         this.client.send(
           new GetUsageCommand({

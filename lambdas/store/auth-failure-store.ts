@@ -27,6 +27,7 @@ export class AuthFailureStore {
   /** Failures in the live window, and seconds until the name may try again (0: not locked). */
   async status(clientName: string): Promise<{ failures: number; lockedFor: number }> {
     const now = Math.floor(this.clock() / 1000);
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=AUTHFAIL#<clientName>
     const out = await guarded('read auth failures', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(clientName) })),
     );
@@ -42,6 +43,7 @@ export class AuthFailureStore {
     await guarded('record auth failure', async () => {
       try {
         // Count within the live window...
+        // iam: dynamodb:UpdateItem table dynamodb:LeadingKeys=AUTHFAIL#<clientName>
         await this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -55,6 +57,7 @@ export class AuthFailureStore {
       } catch (err) {
         if (!(err instanceof Error && err.name === 'ConditionalCheckFailedException')) throw err;
         // ...or open a new one.
+        // iam: dynamodb:UpdateItem table dynamodb:LeadingKeys=AUTHFAIL#<clientName>
         await this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -69,6 +72,7 @@ export class AuthFailureStore {
   }
 
   async reset(clientName: string): Promise<void> {
+    // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=AUTHFAIL#<clientName>
     await guarded('reset auth failures', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(clientName) })));
   }
 }

@@ -33,6 +33,7 @@ export class AuthLogStore {
   async record(clientName: string, reason: string, tokenKind: TokenKind): Promise<void> {
     const now = this.clock();
     const at = new Date(now).toISOString();
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=AUTHLOG#<clientName>
     await guarded('record auth log', () =>
       this.doc.send(
         new PutCommand({
@@ -54,6 +55,7 @@ export class AuthLogStore {
   /** Newest first, at most `limit`, only entries still within retention. */
   async recent(clientName: string, limit = AUTH_LOG_READ_LIMIT): Promise<AuthLogEntry[]> {
     const nowS = Math.floor(this.clock() / 1000);
+    // iam: dynamodb:Query table dynamodb:LeadingKeys=AUTHLOG#<clientName>
     const out = await guarded('read auth log', () =>
       this.doc.send(
         new QueryCommand({

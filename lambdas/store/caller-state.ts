@@ -24,6 +24,7 @@ export async function readCallerState(
 ): Promise<CallerState> {
   const profileKey = clientKey(clientName);
   const keys = jti === undefined ? [profileKey] : [profileKey, ...revocationKeys(jti, clientName)];
+  // iam: dynamodb:BatchGetItem table dynamodb:LeadingKeys=CLIENT#<clientName>,REVOKED#<sha256(jti)>
   const out = await guarded('read caller state', () =>
     doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } })),
   );

@@ -23,6 +23,7 @@ export class CatalogStore {
   ) {}
 
   async put(entry: CatalogEntry): Promise<void> {
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=CATALOG
     await guarded('write catalog entry', () =>
       this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keyOf(entry.id), type: 'catalog', entry } })),
     );
@@ -31,6 +32,7 @@ export class CatalogStore {
   /** Backfill: writes the entry only where none exists. */
   async putIfAbsent(entry: CatalogEntry): Promise<boolean> {
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=CATALOG
       await guarded('write catalog entry', () =>
         this.doc.send(
           new PutCommand({
@@ -49,6 +51,7 @@ export class CatalogStore {
 
   /** Entries in id order after `q.after`; one more is read than returned, to know whether more follow. */
   async page(q: CatalogQuery): Promise<CatalogPage> {
+    // iam: dynamodb:Query table dynamodb:LeadingKeys=CATALOG
     const out = await guarded('read catalog', () =>
       this.doc.send(
         new QueryCommand({

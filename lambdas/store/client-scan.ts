@@ -10,6 +10,7 @@ import { guarded } from './store-errors';
 export async function* scanClients(doc: DynamoDBDocumentClient, tableName: string): AsyncGenerator<ClientRecord> {
   let start: Record<string, unknown> | undefined;
   do {
+    // iam: dynamodb:Scan table
     const page = await guarded('scan clients', () =>
       doc.send(
         new ScanCommand({

@@ -62,6 +62,7 @@ export class ClientStore {
       secrets: [{ sealed, createdAt: now.toISOString() }],
     };
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=CLIENT#<clientName>
       await guarded('create client', () =>
         this.doc.send(
           new PutCommand({
@@ -79,6 +80,7 @@ export class ClientStore {
   }
 
   async get(clientName: string, consistent = false): Promise<ClientRecord | undefined> {
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=CLIENT#<clientName>
     const out = await guarded('get client', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: clientKey(clientName), ConsistentRead: consistent })),
     );
@@ -93,6 +95,7 @@ export class ClientStore {
    */
   async replace(record: ClientRecord, expectedVersion: number): Promise<boolean> {
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=CLIENT#<clientName>
       await guarded('update client', () =>
         this.doc.send(
           new PutCommand({

@@ -40,6 +40,7 @@ export class DeploymentSecretStore {
     if (existing) return this.keyring.open(existing, sealContext(this.tableName, purpose));
     const sealed = await this.keyring.seal(randomBytes(32), sealContext(this.tableName, purpose));
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=DEPLOYMENT
       await guarded('create deployment secret', () =>
         this.doc.send(
           new PutCommand({
@@ -59,6 +60,7 @@ export class DeploymentSecretStore {
   }
 
   private async read(purpose: SecretPurpose): Promise<string | undefined> {
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=DEPLOYMENT
     const out = await guarded('read deployment secret', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(purpose), ConsistentRead: true })),
     );

@@ -39,6 +39,7 @@ export class EventStore {
   ): Promise<StoredEvent> {
     const now = fixed?.receivedAtMs ?? this.clock();
     const event: StoredEvent = { ...input, id: fixed?.eventId ?? randomUUID(), clientName, sub, receivedAt: new Date(now).toISOString() };
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=EVENTS#<clientName>#<sub>
     await guarded('record event', () =>
       this.doc.send(
         new PutCommand({
@@ -58,6 +59,7 @@ export class EventStore {
   /** The user's most recent events, newest first (expired ones filtered: TTL deletes late). */
   async recent(clientName: string, sub: string, limit = 50): Promise<StoredEvent[]> {
     const now = Math.floor(this.clock() / 1000);
+    // iam: dynamodb:Query table dynamodb:LeadingKeys=EVENTS#<clientName>#<sub>
     const out = await guarded('list events', () =>
       this.doc.send(
         new QueryCommand({

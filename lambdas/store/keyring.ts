@@ -89,6 +89,7 @@ export function kmsKeyring(kms: KMSClient, keyId: string): Keyring {
   return envelopeKeyring({
     async generate(context) {
       try {
+        // iam: kms:GenerateDataKey key
         const out = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } }));
         if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
         return { plaintext: Buffer.from(out.Plaintext), wrapped: Buffer.from(out.CiphertextBlob) };
@@ -98,6 +99,7 @@ export function kmsKeyring(kms: KMSClient, keyId: string): Keyring {
     },
     async unwrap(wrapped, context) {
       try {
+        // iam: kms:Decrypt key
         const out = await kms.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: { ...context } }));
         if (!out.Plaintext) throw new Error('KMS returned no plaintext');
         return Buffer.from(out.Plaintext);

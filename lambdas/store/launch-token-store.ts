@@ -48,6 +48,7 @@ export class LaunchTokenStore {
       issuedAt: claims.iat,
       [TTL_ATTRIBUTE]: claims.exp,
     };
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=LAUNCH#<jti>
     await guarded('write launch token', () =>
       this.doc.send(
         new PutCommand({
@@ -63,6 +64,7 @@ export class LaunchTokenStore {
   /** The live record, or undefined when absent or expired (TTL not yet swept). */
   async getLive(jti: string): Promise<LaunchTokenRecord | undefined> {
     const now = Math.floor(this.clock() / 1000);
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=LAUNCH#<jti>
     const own = await guarded('read launch token', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(jti), ConsistentRead: true })),
     );

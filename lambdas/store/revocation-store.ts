@@ -58,6 +58,7 @@ export class RevocationStore implements RevocationList {
   async revoke(jti: string, revokedBy: string, clientName?: string): Promise<{ expiresAt: number }> {
     const now = Math.floor(this.clock() / 1000);
     const expiresAt = now + REVOKED_JTI_RETENTION_SECONDS;
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=REVOKED#<sha256(jti)>
     await guarded('revoke jti', () =>
       this.doc.send(
         new PutCommand({
@@ -72,6 +73,7 @@ export class RevocationStore implements RevocationList {
   /** Revoked for everyone, or (with clientName) among that client's own tokens. */
   async isRevoked(jti: string, clientName?: string): Promise<boolean> {
     const keys = revocationKeys(jti, clientName);
+    // iam: dynamodb:BatchGetItem table dynamodb:LeadingKeys=REVOKED#<sha256(jti)>
     const out = await guarded('read revocation', () =>
       this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: this.consistent } } })),
     );

@@ -29,6 +29,7 @@ export class SessionStore {
   }
 
   async get(id: string): Promise<StoredSession | undefined> {
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=SESSION#<id>
     const out = await guarded('read session', () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(id) })));
     const item = out.Item as { session?: WorkoutSession; updatedAt?: string } | undefined;
     if (!item?.session || item.session.id !== id) return undefined;
@@ -38,6 +39,7 @@ export class SessionStore {
   /** Upsert; returns whether the session existed before. */
   async put(session: WorkoutSession): Promise<{ created: boolean; updatedAt: string }> {
     const updatedAt = new Date(this.clock()).toISOString();
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=SESSION#<id>
     const out = await guarded('write session', () =>
       this.doc.send(
         new PutCommand({
@@ -56,6 +58,7 @@ export class SessionStore {
   /** Writes the session only if no session with that id exists (never overwrites an operator's edit). */
   async putIfAbsent(session: WorkoutSession): Promise<boolean> {
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=SESSION#<id>
       await guarded('seed session', () =>
         this.doc.send(
           new PutCommand({

@@ -47,6 +47,7 @@ export class SigningKeyStore implements DeploymentKeySet {
   async list(force = false): Promise<SigningKeyItem[]> {
     const now = this.clock();
     if (!force && this.cached && now - this.cached.at < LIST_TTL_MS) return this.cached.items;
+    // iam: dynamodb:Query table dynamodb:LeadingKeys=SIGNING_KEYS
     const out = await guarded('list signing keys', () =>
       this.doc.send(
         new QueryCommand({
@@ -128,6 +129,7 @@ export class SigningKeyStore implements DeploymentKeySet {
     };
     const sk = slot === 'bootstrap' ? 'KEY#0000-bootstrap' : `KEY#${item.createdAt}#${key.kid}`;
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=SIGNING_KEYS
       await guarded('add signing key', () =>
         this.doc.send(
           new PutCommand({
@@ -149,6 +151,7 @@ export class SigningKeyStore implements DeploymentKeySet {
     if (!this.sortKeys.has(kid)) await this.list(true);
     const sk = this.sortKeys.get(kid);
     if (sk === undefined) throw new Error(`no signing key ${kid}`);
+    // iam: dynamodb:UpdateItem table dynamodb:LeadingKeys=SIGNING_KEYS
     await guarded('retire signing key', () =>
       this.doc.send(
         new UpdateCommand({

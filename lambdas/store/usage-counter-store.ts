@@ -26,6 +26,7 @@ export class UsageCounterStore {
    */
   async consume(clientName: string, periodStartDay: string, limit: number, periodEndMs: number): Promise<boolean> {
     try {
+      // iam: dynamodb:UpdateItem table dynamodb:LeadingKeys=USAGE#<clientName>
       await guarded('count usage', () =>
         this.doc.send(
           new UpdateCommand({
@@ -49,6 +50,7 @@ export class UsageCounterStore {
   }
 
   async used(clientName: string, periodStartDay: string): Promise<number> {
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=USAGE#<clientName>
     const out = await guarded('read usage', () =>
       this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: usageCounterKey(clientName, periodStartDay), ConsistentRead: true }),
