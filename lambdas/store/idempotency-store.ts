@@ -40,6 +40,7 @@ export class IdempotencyStore {
   async claim(scope: IdempotencyScope, fingerprint: string, proposed: Claim): Promise<ClaimResult> {
     const nowS = Math.floor(this.clock() / 1000);
     try {
+      // iam: dynamodb:PutItem table dynamodb:LeadingKeys=IDEMPOTENCY#<clientName>#<key>#<sub>
       await guarded('claim idempotency key', () =>
         this.doc.send(
           new PutCommand({
@@ -61,6 +62,7 @@ export class IdempotencyStore {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=IDEMPOTENCY#<clientName>#<key>#<sub>
     const out = await guarded('read idempotency key', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(scope), ConsistentRead: true })),
     );
