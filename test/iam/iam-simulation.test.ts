@@ -228,7 +228,7 @@ const rows = new Map<string, Row[]>(); // `${stack}/${fn}`
 beforeAll(async () => {
   for (const s of synthTenants(tenants)) stacks.set(s.stackName, new ResolvedStack(s.stackName, Template.fromStack(s)));
   for (const fn of Object.keys(SPECS) as Fn[]) calls.set(fn, await functionCalls(SPECS[fn].entry));
-}, 120_000);
+}, 400_000); // four stacks synthesized and six bundles analysed; slow on a loaded machine
 afterAll(() => stopBundler());
 
 test('every SDK call in every bundle is declared, as an action its command can be', () => {

@@ -169,7 +169,6 @@ export async function bundledSources(entry: string): Promise<string[]> {
     target: 'node22',
     metafile: true,
     absWorkingDir: ROOT,
-    minify: true,
     alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, LAMBDA_CREDENTIALS) },
     logLevel: 'error',
   });
