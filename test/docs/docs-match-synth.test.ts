@@ -1,4 +1,6 @@
 /**
+ * The operator docs against the synthesized stacks of every tenant in tenants.json.
+ *
  * docs/runbook.md has one section per alarm the stacks create (`## Alarm \`<construct id>\``,
  * each with what it means, how to confirm and what to do), and none for alarms that are gone.
  * Alarms are read from the synthesized stacks of every tenant in tenants.json, by construct id,
@@ -7,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import { Template } from 'aws-cdk-lib/assertions';
 import { loadTenants } from '../../lib/tenant-config';
 import { synthTenants } from '../cdk/template-helpers';
 
@@ -24,9 +27,11 @@ function runbookSections(): Map<string, string> {
   return out;
 }
 
+const stacks = synthTenants(loadTenants());
+
 function stackAlarms(): Map<string, string[]> {
   const byId = new Map<string, string[]>();
-  for (const stack of synthTenants(loadTenants())) {
+  for (const stack of stacks) {
     for (const c of stack.node.findAll()) {
       if (c instanceof cw.Alarm) byId.set(c.node.id, [...(byId.get(c.node.id) ?? []), stack.stackName]);
     }
@@ -61,4 +66,24 @@ test.each([...sections.keys()])('the runbook section of %s says what it means, h
   // A Logs Insights query or a CLI command to act with, not prose alone.
   expect(text).toMatch(/```/);
   expect(text).toMatch(/npx workoutkit |aws /);
+});
+
+describe('docs/deploy.md, "What each stack contains", says what the synth makes', () => {
+  const deploy = readFileSync(path.resolve(__dirname, '../../docs/deploy.md'), 'utf8');
+  const templates = stacks.map((st) => Template.fromStack(st).toJSON() as { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown> });
+
+  test('the function count', () => {
+    const counts = new Set(templates.map((t) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').length));
+    expect(counts.size).toBe(1);
+    const documented = /^\| (\d+) Lambda functions \|/m.exec(deploy)?.[1];
+    expect(Number(documented)).toBe([...counts][0]);
+  });
+
+  test('every output the stacks declare', () => {
+    const row = /^\| Outputs \|(.*)\|$/m.exec(deploy)?.[1] ?? '';
+    const names = new Set(templates.flatMap((t) => Object.keys(t.Outputs ?? {})));
+    // CDK's own endpoint output carries a hashed id; the row names it by its readable part.
+    const missing = [...names].filter((n) => !row.includes(/GatewayApiEndpoint/.test(n) ? 'GatewayApiEndpoint' : `\`${n}\``));
+    expect(missing).toEqual([]);
+  });
 });
