@@ -1,6 +1,6 @@
 /**
- * A client that signs its own HS256 tokens with its clientSecret — the integration of seed 000,
- * which calls `jsonwebtoken.sign(payload, clientSecret)`. The gateway accepts that token as is:
+ * A client that signs its own HS256 tokens with its clientSecret, the way an integration built on
+ * `jsonwebtoken.sign(payload, clientSecret)` does. The gateway accepts that token as is:
  * the HMAC key is the UTF-8 bytes of the secret string, and `iat` is added, `exp` optional.
  * This file does what jsonwebtoken does with node:crypto only, so it runs without that package.
  *
@@ -34,7 +34,7 @@ export interface Hs256ExampleOptions {
 }
 
 export async function runHs256Example(o: Hs256ExampleOptions): Promise<Record<string, unknown>> {
-  // The payload seed-000 integrations send: the client's name and the end user; no exp.
+  // The payload such integrations send: the client's name and the end user; no exp.
   const token = signLikeJsonwebtoken({ clientName: o.clientName, sub: o.sub ?? 'user-123', user: { plan: 'premium' } }, o.clientSecret);
   const res = await fetch(`${o.baseUrl}/v1/auth/verify`, { headers: { authorization: `Bearer ${token}` } });
   const body = (await res.json()) as Record<string, unknown>;

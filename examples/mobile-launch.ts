@@ -1,7 +1,7 @@
 /**
  * What a mobile app with the WorkoutKit SDK does to start a workout (docs/launch-tokens.md):
  *
- * 1. Make a random device id once per app lifecycle (never an advertising id: seed 001).
+ * 1. Make a random device id once per app lifecycle (never an advertising id, never persisted).
  * 2. Fetch the session through GraphQL with `X-WorkoutKit-Device`; the WorkoutKitToken comes
  *    back in `extensions.workoutkit.token`.
  * 3. Digest the payload the app received with the project's exported function, exactly as the

@@ -1,4 +1,4 @@
-/** examples/hs256-self-signed.ts: the seed's `jsonwebtoken.sign(payload, clientSecret)` flow, run as a reader would. */
+/** examples/hs256-self-signed.ts: the `jsonwebtoken.sign(payload, clientSecret)` flow, run as a reader would. */
 import { signLikeJsonwebtoken } from '../../examples/hs256-self-signed';
 import { signHs256 } from '../support/keys';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
