@@ -74,6 +74,61 @@ describe('issued tokens', () => {
   });
 });
 
+describe('reads on the way to a verdict', () => {
+  /** A read that answers only when released, recording when it started. */
+  function gate<T>(value: T, started: string[], name: string) {
+    let release!: () => void;
+    const opened = new Promise<void>((r) => (release = r));
+    return { read: () => (started.push(name), opened.then(() => value)), release: () => release() };
+  }
+
+  it('starts the key, client and revocation reads of an issued token together, and still refuses a revoked one', async () => {
+    const started: string[] = [];
+    const { directory } = setup();
+    const key = gate(verificationKeyOf(deploymentKey), started, 'key');
+    const client = gate(await directory.get('acme-app'), started, 'client');
+    const revoked = gate(true, started, 'revocation');
+    const verify = createTokenVerifier({
+      issuer: ISSUER,
+      deploymentKeys: { get: key.read },
+      clients: { get: client.read, keysFor: async () => [] },
+      revocations: { isRevoked: revoked.read },
+      clock: () => NOW,
+    });
+    const issued = await issueAccessToken({ clientName: 'acme-app', userInfo: {} }, deploymentKey, ISSUER, NOW);
+    const verdict = verify(issued.token);
+    await new Promise((r) => setImmediate(r));
+    expect(started.sort()).toEqual(['client', 'key', 'revocation']);
+    key.release();
+    client.release();
+    revoked.release();
+    await rejects(verdict, 'token_revoked');
+  });
+
+  it('refuses a forged token by its signature even when a read started alongside fails', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failing = () => Promise.reject(new Error('store down'));
+      const verify = createTokenVerifier({
+        issuer: ISSUER,
+        deploymentKeys: new MemoryKeySet([verificationKeyOf(deploymentKey)]),
+        clients: { get: failing, keysFor: async () => [] },
+        revocations: { isRevoked: failing },
+        clock: () => NOW,
+      });
+      const other = generateSigningKey().key;
+      const forged = await issueAccessToken({ clientName: 'acme-app', userInfo: {} }, { ...other, kid: deploymentKey.kid }, ISSUER, NOW);
+      await rejects(verify(forged.token), 'invalid_signature');
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('client HS256 tokens', () => {
   it('accepts a token naming its client in clientName or in iss', async () => {
     const { verify } = setup();
