@@ -2,15 +2,20 @@
  * Child process of the end-to-end benchmark: the local gateway (embedded dynalite store)
  * with the benchmark's clients seeded through the production store classes, a token of
  * each kind, and an issued token obtained over HTTP from POST /authtoken. Prints one JSON
- * line with what the load generator needs, then serves until SIGTERM.
+ * line with what the load generator needs, then serves until SIGTERM. The DynamoDB client every
+ * handler and the gateway's metering share is counted (bench/dynamo-calls.ts): a `reset` line on
+ * stdin zeroes the count, a `calls` line answers it as one JSON line on stdout.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
+import readline from 'node:readline';
 import { depsFor } from '../lambdas/runtime/deps';
+import { documentClient } from '../lambdas/store/dynamo';
 import { startLocalGateway } from '../local/gateway';
 import { storeLabel } from './dynamo';
+import { countDynamoCalls } from './dynamo-calls';
 import { AUDIENCE, clientKey, seedClients, TENANT, STAGE } from './fixtures';
 
 export interface E2eServerInfo {
@@ -30,6 +35,7 @@ async function main(): Promise<void> {
     dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl,
     ...(endpoint ? { dynamoEndpoint: endpoint, tablePrefix: `bench${Date.now().toString(36)}` } : {}),
   });
+  const calls = countDynamoCalls(documentClient(gateway.store.endpoint));
   const stage = gateway.stages[STAGE];
   const rs = clientKey('RS256', 'rs-1');
   const es = clientKey('ES256', 'es-1');
@@ -52,6 +58,10 @@ async function main(): Promise<void> {
     authtokenBody,
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'reset') calls.reset();
+    else if (line === 'calls') process.stdout.write(`${JSON.stringify(calls.snapshot())}\n`);
+  });
   const stop = () => {
     gateway.close().finally(() => {
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,12 +1,14 @@
 /**
  * End to end: the local gateway in its own process, autocannon in this one (2 cores: one
  * each), for GET /v1/auth/verify with each token kind, with the authorizer cache as
- * deployed (60 s) and off (the authorizer runs on every request), and for POST /authtoken.
+ * deployed (60 s) and off (the authorizer runs on every request), and for POST /authtoken,
+ * with the DynamoDB calls each request made (counted in the gateway process, bench/dynamo-calls.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
+import type { DynamoCalls } from './dynamo-calls';
 import type { E2eServerInfo } from './e2e-server';
 
 export interface EndToEndRun {
@@ -17,6 +19,8 @@ export interface EndToEndRun {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** DynamoDB calls per request, with the caches as the load run left them (callsPerRequest). */
+  dynamoPerRequest: DynamoCalls;
 }
 
 export interface EndToEndResult {
@@ -26,15 +30,39 @@ export interface EndToEndResult {
   runs: EndToEndRun[];
 }
 
-async function startServer(ttlSeconds: number): Promise<{ info: E2eServerInfo; child: ChildProcess }> {
+interface Server {
+  info: E2eServerInfo;
+  child: ChildProcess;
+  /** Zeroes the gateway process's DynamoDB call count. */
+  resetCalls(): void;
+  calls(): Promise<DynamoCalls>;
+}
+
+async function startServer(ttlSeconds: number): Promise<Server> {
   const tsx = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [path.join(__dirname, 'e2e-server.ts'), String(ttlSeconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [path.join(__dirname, 'e2e-server.ts'), String(ttlSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const info = await new Promise<E2eServerInfo>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as E2eServerInfo));
-  });
-  return { info, child };
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`gateway process exited with ${code}`));
+      child.once('exit', onExit);
+      lines.once('line', (line) => {
+        child.off('exit', onExit);
+        resolve(line);
+      });
+    });
+  const info = JSON.parse(await next()) as E2eServerInfo;
+  const send = (command: string) => child.stdin?.write(`${command}\n`);
+  return {
+    info,
+    child,
+    resetCalls: () => send('reset'),
+    calls: async () => {
+      const answer = next();
+      send('calls');
+      return JSON.parse(await answer) as DynamoCalls;
+    },
+  };
 }
 
 function stopServer(child: ChildProcess): Promise<void> {
@@ -45,17 +73,53 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-async function load(url: string, options: { connections: number; duration: number; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }) {
+async function load(server: Server, url: string, options: { connections: number; duration: number; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }) {
   // A short warm-up, so JIT and the authorizer cache are in the state a warm gateway is in.
   await autocannon({ url, connections: 4, amount: 200, method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
-  return autocannon({ url, connections: options.connections, duration: options.duration, method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
+  const result = await autocannon({ url, connections: options.connections, duration: options.duration, method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
+  return { result, calls: await callsPerRequest(server, url, options) };
+}
+
+const PROBE_REQUESTS = 20;
+
+/**
+ * DynamoDB calls per request, exactly: once the load run's requests have drained, a few
+ * requests one after another, in the state the load left (caches warm, as in a warm container).
+ * Under load the count would also hold the calls of requests still in flight when the run ends.
+ */
+async function callsPerRequest(server: Server, url: string, options: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }): Promise<DynamoCalls> {
+  let before = await server.calls();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await server.calls();
+    if (now.reads + now.writes === before.reads + before.writes) break;
+    before = now;
+  }
+  server.resetCalls();
+  for (let i = 0; i < PROBE_REQUESTS; i++) {
+    const res = await fetch(url, { method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${options.method ?? 'GET'} ${url}: ${res.status} while counting DynamoDB calls`);
+  }
+  const calls = await server.calls();
+  const per = (n: number) => Math.round((n / PROBE_REQUESTS) * 1000) / 1000;
+  return {
+    ...calls,
+    reads: per(calls.reads),
+    writes: per(calls.writes),
+    sequential: per(calls.sequential),
+    readUnits: per(calls.readUnits),
+    writeUnits: per(calls.writeUnits),
+    byOperation: Object.fromEntries(Object.entries(calls.byOperation).map(([op, n]) => [op, per(n)])),
+  };
 }
 
 export async function runEndToEnd(options: { durationSeconds: number; connections: number }, progress: (line: string) => void): Promise<EndToEndResult> {
   const runs: EndToEndRun[] = [];
   let store = '';
   for (const ttl of [60, 0]) {
-    const { info, child } = await startServer(ttl);
+    const server = await startServer(ttl);
+    const { info, child } = server;
     store = info.store;
     try {
       const targets: { name: string; url: string; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }[] = Object.entries(info.tokens).map(
@@ -66,7 +130,7 @@ export async function runEndToEnd(options: { durationSeconds: number; connection
       }
       for (const t of targets) {
         progress(`e2e: ${t.name}, authorizer cache ${ttl} s`);
-        const r = await load(t.url, { connections: options.connections, duration: options.durationSeconds, headers: t.headers, ...(t.method ? { method: t.method } : {}), ...(t.body ? { body: t.body } : {}) });
+        const { result: r, calls } = await load(server, t.url, { connections: options.connections, duration: options.durationSeconds, headers: t.headers, ...(t.method ? { method: t.method } : {}), ...(t.body ? { body: t.body } : {}) });
         runs.push({
           name: t.name,
           authorizerCache: t.name.startsWith('POST') ? 'n/a' : ttl > 0 ? `${ttl} s` : 'off',
@@ -75,6 +139,7 @@ export async function runEndToEnd(options: { durationSeconds: number; connection
           p99Ms: r.latency.p99,
           errors: r.errors,
           non2xx: r.non2xx,
+          dynamoPerRequest: calls,
         });
       }
     } finally {

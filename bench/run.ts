@@ -73,10 +73,18 @@ function printE2e(e: EndToEndResult): void {
   console.log(`\nEnd to end: local gateway (${e.store}), autocannon ${e.connections} connections × ${e.durationSeconds} s`);
   console.log(
     table(
-      ['request', 'authorizer cache', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx'],
-      e.runs.map((r) => [r.name, r.authorizerCache, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx]),
+      ['request', 'authorizer cache', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'DynamoDB reads/req', 'writes/req', 'RRU/req', 'WRU/req'],
+      e.runs.map((r) => [
+        r.name, r.authorizerCache, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx,
+        r.dynamoPerRequest.reads, r.dynamoPerRequest.writes, r.dynamoPerRequest.readUnits, r.dynamoPerRequest.writeUnits,
+      ]),
     ),
   );
+  console.log('DynamoDB calls per request by operation:');
+  for (const r of e.runs) {
+    const ops = Object.entries(r.dynamoPerRequest.byOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+    console.log(`  ${r.name} (cache ${r.authorizerCache}): ${ops || 'none'}`);
+  }
   console.log('target: /v1/auth/verify p99 ≤ 5 ms at 50 connections');
 }
 
