@@ -21,6 +21,7 @@ import {
   METRIC,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
+  OUTCOMES,
   TOKEN_KINDS,
 } from '../lambdas/gateway/metrics-catalog';
 import type { StageName } from '../lambdas/gateway/settings';
@@ -57,6 +58,7 @@ export const WIDGET = {
   latency: 'Latency p50 / p90 / p99',
   denials: 'Authorizer denials by reason',
   tokenKinds: 'Authorizations allowed by token kind',
+  apiKeys: 'API-key authorizations (allowed / refused)',
   authorizerLatency: 'Authorizer latency',
   quotaUsed: 'Quota used vs limit per client',
   quotaUtilization: 'Quota utilization per client (%)',
@@ -180,10 +182,13 @@ export class StageMonitoring extends Construct {
       graph(WIDGET.latency, ['p50', 'p90', 'p99'].map((p) => gateway('Latency', p, p))),
     );
     this.dashboard.addWidgets(
-      graph(WIDGET.denials, DENIAL_REASONS.map((r) => emf(METRIC.authorizations, { [DIMENSION.outcome]: 'deny', [DIMENSION.reason]: r }, 'Sum', r)), { stacked: true }),
-      graph(WIDGET.tokenKinds, TOKEN_KINDS.map((k) => emf(METRIC.authorizations, { [DIMENSION.tokenKind]: k }, 'Sum', k)), { stacked: true }),
+      graph(WIDGET.denials, DENIAL_REASONS.map((r) => emf(METRIC.authorizations, { [DIMENSION.outcome]: 'deny', [DIMENSION.reason]: r }, 'Sum', r)), { stacked: true, width: 6 }),
+      graph(WIDGET.tokenKinds, TOKEN_KINDS.map((k) => emf(METRIC.authorizations, { [DIMENSION.tokenKind]: k, [DIMENSION.outcome]: 'allow' }, 'Sum', k)), { stacked: true, width: 6 }),
+      // x-api-key on the public-read routes: refusals are unknown or revoked keys.
+      graph(WIDGET.apiKeys, OUTCOMES.map((o) =>
+        emf(METRIC.authorizations, { [DIMENSION.tokenKind]: 'api-key', [DIMENSION.outcome]: o }, 'Sum', o === 'allow' ? 'allowed' : 'refused')), { width: 6 }),
       graph(WIDGET.authorizerLatency, ['p50', 'p99'].map((p) =>
-        emf(METRIC.authorizerLatency, { [DIMENSION.outcome]: 'allow', [DIMENSION.reason]: 'ok' }, p, `allow ${p}`))),
+        emf(METRIC.authorizerLatency, { [DIMENSION.outcome]: 'allow', [DIMENSION.reason]: 'ok' }, p, `allow ${p}`)), { width: 6 }),
     );
     this.dashboard.addWidgets(
       graph(WIDGET.quotaUsed, [perClient(METRIC.quotaUsed, 'used')], { right: [perClient(METRIC.quotaLimit, 'limit')] }),

@@ -37,4 +37,8 @@ export const DIMENSION = {
 export const DENIAL_REASONS = ['invalid_token', 'token_expired', 'invalid_signature', 'missing_required_claim', 'token_revoked'] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
-export const TOKEN_KINDS = ['issued', 'client-hs256', 'client-asymmetric'] as const;
+/** What the authorizer reports in TokenKind: the three JWT kinds, and an x-api-key on public-read routes. */
+export const TOKEN_KINDS = ['issued', 'client-hs256', 'client-asymmetric', 'api-key'] as const;
+
+/** The Outcome dimension's values (on the Outcome+Reason and the TokenKind+Outcome sets). */
+export const OUTCOMES = ['allow', 'deny'] as const;

@@ -52,9 +52,11 @@ export function createMetrics(env: Pick<RuntimeEnv, 'TENANT' | 'STAGE' | 'LOCAL_
   };
   return {
     authorization(o) {
-      // Two dimension sets: denials by reason (Outcome+Reason) and traffic by token kind.
-      m.addDimensions({ [DIMENSION.outcome]: o.allowed ? 'allow' : 'deny', [DIMENSION.reason]: o.reason });
-      if (o.tokenKind) m.addDimensions({ [DIMENSION.tokenKind]: o.tokenKind });
+      // Two dimension sets: denials by reason (Outcome+Reason) and traffic by token kind and
+      // outcome (TokenKind+Outcome: API-key authorizations allowed and refused).
+      const outcome = o.allowed ? 'allow' : 'deny';
+      m.addDimensions({ [DIMENSION.outcome]: outcome, [DIMENSION.reason]: o.reason });
+      if (o.tokenKind) m.addDimensions({ [DIMENSION.tokenKind]: o.tokenKind, [DIMENSION.outcome]: outcome });
       count(METRIC.authorizations);
       m.addMetric(METRIC.authorizerLatency, MetricUnit.Milliseconds, o.latencyMs);
     },

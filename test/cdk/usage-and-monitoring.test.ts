@@ -93,6 +93,24 @@ describe.each(['Acme-sandbox', 'Globex-prod'])('monitoring (%s)', (name) => {
     expect(body).toContain('p99');
   });
 
+  test('graphs API-key authorizations allowed and refused, on the TokenKind+Outcome set the authorizer emits', () => {
+    const t = templateOf(name);
+    const [, dash] = onlyResource(t, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.parse(String((dash.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'X')).join('')));
+    const widget = (body.widgets as { properties: { title?: string; metrics?: unknown[][] } }[]).find((w) => w.properties.title === WIDGET.apiKeys);
+    // [namespace, name, dim, value, ..., {options}]: the dimensions must be exactly the set the authorizer emits.
+    const series = (widget?.properties.metrics ?? []).map((m) => {
+      const dims: Record<string, unknown> = {};
+      for (let i = 2; i + 1 < m.length; i += 2) dims[String(m[i])] = m[i + 1];
+      return { metric: m[1], dims, label: (m[m.length - 1] as { label?: string }).label };
+    });
+    const own = { Tenant: tenant?.name, Stage: name.split('-')[1], service: 'workoutkit-gateway' };
+    expect(series).toEqual([
+      { metric: METRIC.authorizations, dims: { ...own, TokenKind: 'api-key', Outcome: 'allow' }, label: 'allowed' },
+      { metric: METRIC.authorizations, dims: { ...own, TokenKind: 'api-key', Outcome: 'deny' }, label: 'refused' },
+    ]);
+  });
+
   test('alarms on quota over 80 %, the 5xx rate and invalid_signature spikes, notifying the tenant topic', () => {
     const t = templateOf(name);
     const alarms = resources(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
