@@ -103,7 +103,7 @@ export class StageApi extends Construct {
     this.acknowledgeApiFindings();
 
     // One authorizer for every `jwt` method. Its cached policy is reused across methods, so
-    // the authorizer allows the whole stage and handlers enforce per-route rules (AWS-NOTES #2).
+    // the authorizer allows the whole stage and handlers enforce per-route rules (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
     // With caching on, a request without the identity source gets 401 before the authorizer runs:
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
     this.authorizer = new apigw.RequestAuthorizer(this, 'JwtAuthorizer', {

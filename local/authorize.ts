@@ -28,7 +28,7 @@ export interface AuthorizeDeps {
 export async function authorize(deps: AuthorizeDeps, req: LocalRequest, route: RouteSpec, routeCtx: RouteContext): Promise<AuthorizeResult> {
   const spec = route.auth === 'jwt-or-api-key' ? AUTHORIZERS['jwt-or-api-key'] : AUTHORIZERS.jwt;
   const values = spec.identityHeaders.map((name) => headerValue(req.rawHeaders, name));
-  // A missing or empty identity source is refused before the authorizer runs (AWS-NOTES #1).
+  // A missing or empty identity source is refused before the authorizer runs (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html).
   if (values.some((v) => v === undefined || v.trim() === '')) return refuse('UNAUTHORIZED');
   // The cache key is the identity source values; an uncached authorizer (TTL 0) has none.
   const identity = spec.cached ? values.join('\n') : undefined;

@@ -2,7 +2,7 @@
  * API Gateway's authorizer result cache for one REST API (one stage here): keyed by the
  * identity source values, holding whatever the authorizer returned, Allow or Deny, for
  * the TTL. The cached policy is then evaluated against every later request of that
- * identity, whatever its method (AWS-NOTES #2). TTL 0 turns caching off.
+ * identity, whatever its method (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html). TTL 0 turns caching off.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html
  */
@@ -15,7 +15,7 @@ export interface AuthorizerOutcome {
   readonly principalId: string;
   readonly policyDocument: unknown;
   readonly context: Readonly<Record<string, AuthorizerContextValue>>;
-  /** The API key for usage plans (`apiKeySource: AUTHORIZER`, AWS-NOTES #5). */
+  /** The API key for usage plans (`apiKeySource: AUTHORIZER`, https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html). */
   readonly usageIdentifierKey?: string;
 }
 

@@ -21,7 +21,7 @@ export interface AllowedRequest {
   readonly stage: string;
   readonly route: RouteSpec;
   readonly principalId: string;
-  /** The API key a usage plan meters (AWS-NOTES #5); absent when the authorizer set none. */
+  /** The API key a usage plan meters (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html); absent when the authorizer set none. */
   readonly usageIdentifierKey?: string;
   readonly context: Readonly<Record<string, AuthorizerContextValue>>;
   /** The answer came from the authorizer cache (AWS meters those requests too). */
@@ -31,7 +31,7 @@ export interface AllowedRequest {
 export interface GatewayHooks {
   /**
    * Called after every Allow (fresh or cached) and before the integration: the seam for
-   * usage plans (issue 5). Return a THROTTLED or QUOTA_EXCEEDED response type to refuse.
+   * usage plans. Return a THROTTLED or QUOTA_EXCEEDED response type to refuse.
    * Never called for refused requests or for `none`/`operator` routes.
    */
   readonly afterAllow?: (

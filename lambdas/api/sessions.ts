@@ -1,7 +1,7 @@
 /**
  * GET /v1/{clientName}/sessions/{sessionId}: the session payload. With X-WorkoutKit-Device
  * (and a `sub`) the answer also carries a WorkoutKitToken in X-WorkoutKit-Token; without
- * the header it is the payload alone (seed-003 integrations that never launch the SDK).
+ * the header it is the payload alone (integrations that never launch the SDK).
  */
 import { DEVICE_HEADER, parseDeviceId } from '../core/device-id';
 import { InsufficientPermissionsError, MissingRequiredClaimError, NotFoundError } from '../core/errors';

@@ -5,7 +5,7 @@
  * container, so a burst of one key costs one read.
  *
  * An Allow returns the presented key as `usageIdentifierKey`: API Gateway meters the request
- * against the client's usage plan by it (AWS-NOTES #5). A Deny never carries it, so a request
+ * against the client's usage plan by it (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html). A Deny never carries it, so a request
  * with a wrong key (or none) is never metered.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';

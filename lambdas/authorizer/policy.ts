@@ -1,7 +1,7 @@
 /**
  * IAM policies for the REQUEST authorizer. The Allow covers the whole stage because
  * API Gateway reuses a cached policy for every method the same identity calls
- * (AWS-NOTES #2); per-route rules live in the handlers.
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html); per-route rules live in the handlers.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
@@ -11,7 +11,7 @@ import { DENY_CONTEXT_KEYS } from '../gateway/gateway-responses';
 /**
  * `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` → `…:apiId/stage/*`. The api id
  * ends the first `/`-separated part, so the stage is the second one: keeping the third (the
- * method) would make a cached Allow from a GET refuse the same caller's POSTs (AWS-NOTES #2).
+ * method) would make a cached Allow from a GET refuse the same caller's POSTs (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
  */
 export function stageWildcard(methodArn: string): string {
   const [arnWithApiId, stage] = methodArn.split('/');

@@ -1,7 +1,7 @@
 /**
  * The authorizer context: what the authorizer tells API Gateway, and what handlers read
  * back from `requestContext.authorizer`. Values must be strings, numbers or booleans
- * (AWS-NOTES #4), so lists travel space-separated and absent values as ''.
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html), so lists travel space-separated and absent values as ''.
  */
 import type { Alg } from './algorithms';
 import { InvalidTokenError } from './errors';

@@ -5,8 +5,8 @@
  * test of the templates AWS uses.
  *
  * Templates only substitute `$context.*` variables (no logic), and one response type has
- * one status for the whole API (AWS-NOTES #4). So every authorizer denial is a 401 code
- * (the authorizer never denies by route, see AWS-NOTES #2) and its code and description
+ * one status for the whole API (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html). So every authorizer denial is a 401 code
+ * (the authorizer never denies by route, https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html) and its code and description
  * travel in the Deny's context as `error` / `errorDescription`.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
@@ -46,7 +46,7 @@ const bearer = (error: string, description: string): string =>
 
 const CONTENT_TYPE = { 'Content-Type': 'application/json' } as const;
 
-/** Context keys the authorizer sets on a Deny (strings only, AWS-NOTES #4). */
+/** Context keys the authorizer sets on a Deny (strings only, https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html). */
 export const DENY_CONTEXT_KEYS = { error: 'error', description: 'errorDescription' } as const;
 
 export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResponseTemplate>> = {

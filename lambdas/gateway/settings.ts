@@ -1,8 +1,8 @@
 /**
- * Gateway settings both lib/ and local/ read (AWS-NOTES, "One source").
+ * Gateway settings both lib/ and local/ read.
  */
 
-/** The REQUEST authorizer's identity source: the cache key (AWS-NOTES #1). */
+/** The REQUEST authorizer's identity source: the cache key (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html). */
 export const AUTHORIZER_IDENTITY_HEADER = 'Authorization';
 
 /** The header GET /v1/{clientName}/catalog accepts the client's API key in (instead of a JWT). */
@@ -10,7 +10,7 @@ export const API_KEY_HEADER = 'x-api-key';
 
 /**
  * The two API Gateway authorizers, both backed by the one authorizer Lambda.
- * - `jwt`: identity source Authorization, results cached (AWS-NOTES #1): a request without
+ * - `jwt`: identity source Authorization, results cached (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html): a request without
  *   the header is refused with 401 before the Lambda runs.
  * - `jwt-or-api-key` (the catalog): a bearer token OR an x-api-key. With caching on, API
  *   Gateway would refuse any request missing one of the identity sources, so neither header

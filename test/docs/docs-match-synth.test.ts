@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { Template } from 'aws-cdk-lib/assertions';
+import { WIDGET } from '../../lib/stage-monitoring';
 import { loadTenants } from '../../lib/tenant-config';
 import { synthTenants } from '../cdk/template-helpers';
 
@@ -66,6 +67,13 @@ test.each([...sections.keys()])('the runbook section of %s says what it means, h
   // A Logs Insights query or a CLI command to act with, not prose alone.
   expect(text).toMatch(/```/);
   expect(text).toMatch(/npx workoutkit |aws /);
+});
+
+test('every dashboard widget the runbook names exists on the dashboard', () => {
+  const named = [...runbook.matchAll(/^- Dashboard: (.*)$/gm)].flatMap((m) => [...(m[1] ?? '').matchAll(/\*([^*]+)\*/g)].map((w) => w[1] as string));
+  expect(named.length).toBeGreaterThan(0);
+  const titles: readonly string[] = Object.values(WIDGET);
+  expect(named.filter((n) => !titles.includes(n))).toEqual([]);
 });
 
 describe('docs/deploy.md, "What each stack contains", says what the synth makes', () => {

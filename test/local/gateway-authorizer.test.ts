@@ -99,7 +99,7 @@ describe('jwt routes, cache on (TTL 60 s, fake clock)', () => {
     expect(auth.callsFor(token)).toBe(1);
   });
 
-  it('evaluates a cached policy against each new method ARN (the per-method Allow bug, AWS-NOTES #2)', async () => {
+  it('evaluates a cached policy against each new method ARN (the per-method Allow bug)', async () => {
     const token = fresh('allow-method');
     expect((await gw.call('sandbox', 'GET', '/v1/things/1', { token })).status).toBe(200);
     const other = await gw.call('sandbox', 'POST', '/v1/things', { token, body: {} });
