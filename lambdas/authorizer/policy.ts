@@ -14,9 +14,12 @@ import { DENY_CONTEXT_KEYS } from '../gateway/gateway-responses';
  * method) would make a cached Allow from a GET refuse the same caller's POSTs (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
  */
 export function stageWildcard(methodArn: string): string {
-  const [arnWithApiId, stage] = methodArn.split('/');
-  if (!arnWithApiId || !stage) return methodArn;
-  return `${arnWithApiId}/${stage}/*`;
+  const first = methodArn.indexOf('/');
+  if (first <= 0) return methodArn;
+  const second = methodArn.indexOf('/', first + 1);
+  const stageEnd = second < 0 ? methodArn.length : second;
+  if (stageEnd === first + 1) return methodArn;
+  return `${methodArn.slice(0, stageEnd)}/*`;
 }
 
 export function allowPolicy(principalId: string, methodArn: string, context: Record<string, string>, usageIdentifierKey?: string): APIGatewayAuthorizerResult {
