@@ -36,6 +36,8 @@ export interface ColdStartFigures {
   secondInvokeMs: number;
   /** CPU milliseconds of the child (user + system): less sensitive to a loaded machine than wall time. */
   cpu: { bootstrapMs: number; moduleLoadMs: number; firstInvokeMs: number };
+  /** A warm invocation (median of the runs' medians): wall and CPU ms, bytes written to stdout (logs, EMF). */
+  warm: { wallMs: number; cpuMs: number; logBytes: number };
 }
 
 export interface ColdStartResult {
@@ -53,26 +55,44 @@ export interface ColdStartResult {
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULT_MARK = 'BENCH_RESULT ';
+/** Warm invocations after the first two, for the per-invocation figures of the cost table. */
+const WARM_INVOCATIONS = 30;
 
 /** Runs in the child: process start is performance.timeOrigin, so now() is "ms since start". */
 const RUNNER = `'use strict';
 const MARK = ${JSON.stringify(RESULT_MARK)};
+const WARM = ${WARM_INVOCATIONS};
 const { performance } = require('node:perf_hooks');
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+// What the handler writes to stdout (its log lines and EMF metrics): CloudWatch Logs ingests it in Lambda.
+let logBytes = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => { logBytes += Buffer.byteLength(chunk); return write(chunk, ...rest); };
 const t0 = performance.now(), c0 = cpu();
 const mod = require(process.argv[2]);
 const t1 = performance.now(), c1 = cpu();
 const [e1, e2] = JSON.parse(process.env.BENCH_EVENTS);
 const ok = (r) => r !== null && typeof r === 'object' && (r.policyDocument ? r.policyDocument.Statement[0].Effect === 'Allow' : r.statusCode === 200);
-mod.handler(e1).then((r1) => {
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+(async () => {
+  const r1 = await mod.handler(e1);
   const t2 = performance.now(), c2 = cpu();
-  return mod.handler(e2).then((r2) => {
-    const t3 = performance.now();
-    // Own line with a marker: the handler writes its logs and EMF metrics to stdout too, as in Lambda.
-    process.stdout.write('\\n' + MARK + JSON.stringify({ t0, t1, t2, t3, c0, c1, c2, ok: [ok(r1), ok(r2)], answers: [r1, r2].map((r) => JSON.stringify(r).slice(0, 300)) }) + '\\n');
-    process.exit(0);
-  });
-}).catch((err) => { console.error(err); process.exit(1); });
+  const r2 = await mod.handler(e2);
+  const t3 = performance.now();
+  // Warm invocations of the second event: per-invocation wall and CPU time, and log bytes.
+  const wall = [], used = [];
+  let bytes = 0;
+  for (let i = 0; i < WARM; i++) {
+    const w = performance.now(), c = cpu(), b = logBytes;
+    const r = await mod.handler(e2);
+    wall.push(performance.now() - w); used.push(cpu() - c); bytes += logBytes - b;
+    if (!ok(r)) throw new Error('warm invocation failed: ' + JSON.stringify(r).slice(0, 300));
+  }
+  const warm = { wallMs: median(wall), cpuMs: median(used), logBytes: bytes / WARM };
+  // Own line with a marker: the handler writes its logs and EMF metrics to stdout too, as in Lambda.
+  write('\\n' + MARK + JSON.stringify({ t0, t1, t2, t3, c0, c1, c2, warm, ok: [ok(r1), ok(r2)], answers: [r1, r2].map((r) => JSON.stringify(r).slice(0, 300)) }) + '\\n');
+  process.exit(0);
+})().catch((err) => { console.error(err); process.exit(1); });
 `;
 
 /** One setting changed from the deployed bundle; `nodeOptions` for run-time flags. */
@@ -160,10 +180,12 @@ interface Sample {
   c0: number;
   c1: number;
   c2: number;
+  warm: { wallMs: number; cpuMs: number; logBytes: number };
 }
 
 function figures(samples: readonly Sample[], baselineMs: number): ColdStartFigures {
   const m = (f: (s: Sample) => number) => round1(median(samples.map(f)));
+  const m2 = (f: (s: Sample) => number) => Math.round(median(samples.map(f)) * 1000) / 1000;
   const firstAnswerMs = m((s) => s.wall);
   return {
     firstAnswerMs,
@@ -173,6 +195,7 @@ function figures(samples: readonly Sample[], baselineMs: number): ColdStartFigur
     firstInvokeMs: m((s) => s.t2 - s.t1),
     secondInvokeMs: m((s) => s.t3 - s.t2),
     cpu: { bootstrapMs: m((s) => s.c0), moduleLoadMs: m((s) => s.c1 - s.c0), firstInvokeMs: m((s) => s.c2 - s.c1) },
+    warm: { wallMs: m2((s) => s.warm.wallMs), cpuMs: m2((s) => s.warm.cpuMs), logBytes: Math.round(median(samples.map((s) => s.warm.logBytes))) },
   };
 }
 
@@ -264,7 +287,7 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
       const run = await timeProcess([runner, file], env);
       const r = JSON.parse(resultLine(run.stdout)) as Omit<Sample, 'wall'> & { ok: boolean[]; answers: string[] };
       if (r.ok.some((ok) => !ok)) throw new Error(`cold start ${fn}: expected Allow / 200, got ${r.answers.join(' | ')}`);
-      return { wall: run.ms, t0: r.t0, t1: r.t1, t2: r.t2, t3: r.t3, c0: r.c0, c1: r.c1, c2: r.c2 };
+      return { wall: run.ms, t0: r.t0, t1: r.t1, t2: r.t2, t3: r.t3, c0: r.c0, c1: r.c1, c2: r.c2, warm: r.warm };
     };
     const baseline: number[] = [];
     const baselineCpu: number[] = [];

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_COLUMNS, runCore, type CoreRow } from './core';
 import { runColdStart, type ColdStartFigures, type ColdStartResult } from './cold-start';
+import { costTable, HIT_RATIOS, type CostTable } from './cost';
 import { startBenchDynamo } from './dynamo';
 import { runEndToEnd, type EndToEndResult } from './e2e';
 import { FULL_TIMING, QUICK_TIMING } from './measure';
@@ -53,8 +54,9 @@ function printCold(c: ColdStartResult): void {
   console.log('\nBundles (esbuild as lib/bundled-function.ts: minified, cjs, node22, SDK ES module builds, SDK bundled)');
   console.log(table(['function', 'bytes', 'KB'], c.bundles.map((b) => [b.function, b.bytes, (b.bytes / 1024).toFixed(1)])));
   const cpu = (f: ColdStartFigures) => `${f.cpu.bootstrapMs} / ${f.cpu.moduleLoadMs} / ${f.cpu.firstInvokeMs}`;
-  const headers = ['spawn → first answer', 'over node -e 0', 'bootstrap', 'module load', '1st invoke', '2nd invoke', 'CPU: boot / load / 1st'];
-  const cells = (f: ColdStartFigures) => [f.firstAnswerMs, f.overheadMs, f.bootstrapMs, f.moduleLoadMs, f.firstInvokeMs, f.secondInvokeMs, cpu(f)];
+  const headers = ['spawn → first answer', 'over node -e 0', 'bootstrap', 'module load', '1st invoke', '2nd invoke', 'CPU: boot / load / 1st', 'warm: wall / CPU ms, log B'];
+  const warm = (f: ColdStartFigures) => `${f.warm.wallMs} / ${f.warm.cpuMs}, ${f.warm.logBytes}`;
+  const cells = (f: ColdStartFigures) => [f.firstAnswerMs, f.overheadMs, f.bootstrapMs, f.moduleLoadMs, f.firstInvokeMs, f.secondInvokeMs, cpu(f), warm(f)];
   console.log(`\nCold start, ms (median of ${c.runs} runs; ${c.store}); node -e 0: ${c.nodeBaseline.wallMs} ms wall, ${c.nodeBaseline.cpuMs} ms CPU`);
   console.log(table(['function (first request)', ...headers], c.functions.map((f) => [`${f.function} (${f.firstRequest})`, ...cells(f)])));
   console.log('\nAuthorizer levers: the deployed bundle with one setting changed');
@@ -88,6 +90,13 @@ function printE2e(e: EndToEndResult): void {
   console.log('target: /v1/auth/verify p99 ≤ 5 ms at 50 connections');
 }
 
+function printCost(c: CostTable): void {
+  console.log(`\nCost per million authenticated requests, USD (${c.route}; ${c.region} list prices of ${c.priceListCompiled}, bench/prices.json)`);
+  const hits = HIT_RATIOS.map((h) => `${Math.round(h * 100)} % cache hits`);
+  console.log(table(['item', ...hits, 'per request'], [...c.lines.map((l) => [l.item, ...l.usd.map((u) => u.toFixed(3)), l.basis]), ['total', ...c.total.map((u) => u.toFixed(3)), '']]));
+  console.log(`dominant line: ${c.dominant}`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
@@ -114,6 +123,12 @@ async function main(): Promise<void> {
     const e2e = await runEndToEnd({ durationSeconds: args.quick ? 3 : 10, connections: 50 }, progress);
     results.endToEnd = e2e;
     printE2e(e2e);
+  }
+  // From this run's figures only: needs the cold-start (per-invocation times, log bytes) and e2e (DynamoDB units) sections.
+  if (results.coldStart && results.endToEnd) {
+    const cost = costTable((results.core as { rows: CoreRow[] } | undefined)?.rows, results.coldStart as ColdStartResult, results.endToEnd as EndToEndResult);
+    results.cost = cost;
+    printCost(cost);
   }
   (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
   console.log(`\nmachine: ${JSON.stringify(results.machine)}`);
