@@ -51,8 +51,10 @@ export interface HeaderMaps {
  * first occurrence; repeats in another casing join it, since header names are case-insensitive.
  */
 export function headerMaps(rawHeaders: readonly string[]): HeaderMaps {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Null-prototype: a header named `__proto__`, `constructor` or `toString` is an entry like
+  // any other (on a plain object `??=` would find the inherited member and push onto it).
+  const headers = Object.create(null) as Record<string, string>;
+  const multiValueHeaders = Object.create(null) as Record<string, string[]>;
   const casing = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
@@ -81,8 +83,9 @@ function queryMaps(query: string): {
   multi: Record<string, string[]> | null;
 } {
   const params = new URLSearchParams(query);
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // Null-prototype for the same reason as headerMaps.
+  const single = Object.create(null) as Record<string, string>;
+  const multi = Object.create(null) as Record<string, string[]>;
   for (const [k, v] of params) {
     single[k] = v;
     (multi[k] ??= []).push(v);
@@ -151,7 +154,7 @@ function commonParts(req: LocalRequest, route: RouteContext) {
     multiValueHeaders,
     queryStringParameters: q.single,
     multiValueQueryStringParameters: q.multi,
-    pathParameters: Object.keys(route.pathParameters).length === 0 ? null : { ...route.pathParameters },
+    pathParameters: Object.keys(route.pathParameters).length === 0 ? null : Object.assign(Object.create(null) as Record<string, string>, route.pathParameters),
     stageVariables: null,
   };
 }

@@ -25,12 +25,19 @@ export interface ClaimPolicy {
 const NUMERIC = ['exp', 'nbf', 'iat'] as const;
 const STRINGS = ['sub', 'iss', 'jti', 'clientName', 'token_use'] as const;
 
+/**
+ * NumericDates a token may carry: 1970 to the end of year 9999. Anything later cannot become
+ * an ISO 8601 time (a Date holds at most 8.64e15 ms), so it is refused with the type errors
+ * instead of failing wherever the value is first printed.
+ */
+export const MAX_NUMERIC_DATE = 253_402_300_799;
+
 /** Refuses claims of the wrong type (a numeric date given as a string, say). */
 export function checkClaimTypes(payload: JwtPayload): void {
   for (const name of NUMERIC) {
     const v = payload[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new InvalidTokenError(`Claim ${name} must be a NumericDate`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_NUMERIC_DATE)) {
+      throw new InvalidTokenError(`Claim ${name} must be a NumericDate from 1970 to 9999`);
     }
   }
   for (const name of STRINGS) {

@@ -3,6 +3,7 @@
  * and bounded before anything is stored (one item per event, so size is cost).
  */
 import { InvalidRequestError } from './errors';
+import { jsonDepthExceeds } from './json-input';
 import { isSessionId } from './sessions';
 
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -21,11 +22,6 @@ export interface UserEventInput {
   data?: Record<string, unknown>;
 }
 
-function depth(v: unknown): number {
-  if (v === null || typeof v !== 'object') return 0;
-  const children = Array.isArray(v) ? v : Object.values(v);
-  return 1 + children.reduce<number>((m, c) => Math.max(m, depth(c)), 0);
-}
 
 export function parseUserEvent(body: unknown, nowMs: number): UserEventInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
@@ -51,8 +47,9 @@ export function parseUserEvent(body: unknown, nowMs: number): UserEventInput {
   }
   if (o.data !== undefined) {
     if (o.data === null || typeof o.data !== 'object' || Array.isArray(o.data)) throw new InvalidRequestError('data must be a JSON object');
+    // Depth first: JSON.stringify recurses, so it only ever sees bounded nesting.
+    if (jsonDepthExceeds(o.data, MAX_EVENT_DATA_DEPTH)) throw new InvalidRequestError(`data nests deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
     if (Buffer.byteLength(JSON.stringify(o.data), 'utf8') > MAX_EVENT_DATA_BYTES) throw new InvalidRequestError('data over 4 KiB');
-    if (depth(o.data) > MAX_EVENT_DATA_DEPTH) throw new InvalidRequestError(`data nests deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
     out.data = o.data as Record<string, unknown>;
   }
   return out;

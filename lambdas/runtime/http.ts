@@ -16,6 +16,7 @@ import {
   MissingRequiredClaimError,
   TokenExpiredError,
 } from '../core/errors';
+import { parseJsonInput } from '../core/json-input';
 import { answerRequestId, REQUEST_ID_HEADER } from '../core/request-id';
 import type { AuthenticatedEntity } from '../core/verify-token';
 import { ROUTES, type RouteSpec } from '../gateway/routes';
@@ -69,9 +70,18 @@ export function errorResult(err: GatewayError, format: RouteSpec['errorFormat'] 
   return { statusCode: err.status, headers, body: JSON.stringify(body) };
 }
 
-function lowerHeaders(h: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+/**
+ * Request maps keyed by what the client sent (header, query and path names): null-prototype,
+ * so a name such as `__proto__`, `constructor` or `toString` is a plain entry, never a
+ * prototype member read or overwritten.
+ */
+function inputMap(entries: Record<string, string | undefined> | null | undefined, lower = false): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  if (!entries) return out;
+  for (const k of Object.keys(entries)) {
+    const v = entries[k];
+    if (typeof v === 'string') out[lower ? k.toLowerCase() : k] = v;
+  }
   return out;
 }
 
@@ -94,11 +104,8 @@ function bodyBytes(event: APIGatewayProxyEvent): Buffer {
 function parseBody(event: APIGatewayProxyEvent): unknown {
   const bytes = bodyBytes(event);
   if (bytes.length === 0) throw new InvalidRequestError('Body must be a JSON object');
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new InvalidRequestError('Body is not valid JSON');
-  }
+  // Bounded depth, no prototype-named keys, storable numbers: see core/json-input.ts.
+  return parseJsonInput(bytes.toString('utf8'));
 }
 
 /** The per-route rules the cached Allow cannot carry (AWS-NOTES #2, #3). */
@@ -125,9 +132,9 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
     const req: ApiRequest = {
       event,
       route,
-      params: (event.pathParameters ?? {}) as Record<string, string>,
-      headers: lowerHeaders(event.headers),
-      query: (event.queryStringParameters ?? {}) as Record<string, string>,
+      params: inputMap(event.pathParameters),
+      headers: inputMap(event.headers, true),
+      query: inputMap(event.queryStringParameters),
       json: () => (parsed ??= { value: parseBody(event) }).value,
     };
     const ctx = event.requestContext?.authorizer;
