@@ -3,7 +3,7 @@
  * ones lib/ deploys), its own JSON errors, and Lambda proxy results.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { GATEWAY_RESPONSES, type GatewayResponseType, renderTemplate } from '../lambdas/gateway/gateway-responses';
+import { errorBody, GATEWAY_RESPONSES, type GatewayResponseType, renderTemplate } from '../lambdas/gateway/gateway-responses';
 
 export interface GatewayAnswer {
   readonly status: number;
@@ -33,8 +33,8 @@ export function jsonErrorAnswer(
   // Contract: every 401 carries an RFC 6750 challenge.
   const challenge: Record<string, string> =
     status === 401 ? { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"` } : {};
-  // Contract, "Errors": POST /graphql answers in GraphQL's own format with the same status.
-  const body = format === 'graphql' ? { errors: [{ message: description, extensions: { code: error } }] } : { error, error_description: description };
+  // Contract, "Errors": on POST /graphql every error also carries GraphQL's format, same status.
+  const body = format === 'graphql' ? errorBody(error, description) : { error, error_description: description };
   return {
     status,
     headers: { 'Content-Type': 'application/json', ...challenge, ...headers },

@@ -1,9 +1,10 @@
 /**
  * POST /graphql. Order: device header → body → parse (token-bounded) → depth → validation
  * (introspection off in prod) → cost and one-session rule → execute. Nothing is read and no
- * token is issued before every limit passed. Errors use GraphQL's format with the contract
- * code in extensions.code and the contract's HTTP status (the route's errorFormat makes
- * runtime/http.ts do the same for errors raised before this operation runs).
+ * token is issued before every limit passed. Errors carry GraphQL's format (the contract code
+ * in extensions.code) beside the contract's `error`/`error_description`, with the contract's
+ * HTTP status; the route's errorFormat makes runtime/http.ts do the same for errors raised
+ * before this operation runs, and the Gateway Responses carry both shapes too.
  */
 import {
   execute,
@@ -22,6 +23,7 @@ import { checkCost, checkDepth, fragmentsOf, MAX_TOKENS, selectedOperation } fro
 import { projectSelection } from '../core/graphql/projection';
 import { TYPE_NAME, workoutSchema } from '../core/graphql/schema';
 import { isSessionId, sessionPayload } from '../core/sessions';
+import { errorBody } from '../gateway/gateway-responses';
 import type { Deps } from '../runtime/deps';
 import type { ApiResponse, Operation } from '../runtime/http';
 import { logger } from '../runtime/logger';
@@ -60,8 +62,14 @@ function readRequest(body: unknown): GraphqlRequest {
   };
 }
 
-function gqlErrors(errors: readonly { message: string; code: string }[], status: number, extra: Record<string, unknown> = {}): ApiResponse {
-  return { status, body: { errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code } })), ...extra } };
+/**
+ * GraphQL's `errors` list, with the contract's `error`/`error_description` beside it (the
+ * first error whose status is the answer's), as every error body on this route carries.
+ */
+function gqlErrors(errors: readonly { message: string; code: string; status: number }[], status: number, extra: Record<string, unknown> = {}): ApiResponse {
+  const lead = errors.find((e) => e.status === status) ?? errors[0] ?? { message: 'The request was refused', code: 'invalid_request' };
+  const { error, error_description } = errorBody(lead.code, lead.message);
+  return { status, body: { error, error_description, errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code } })), ...extra } };
 }
 
 /** An execution error → the contract code; anything unexpected is a 503 that says nothing. */
@@ -111,7 +119,7 @@ export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: La
     const op = selectedOperation(doc, gq.operationName);
     checkDepth(op, fragmentsOf(doc));
     const invalid = validate(schema, doc, rules, { maxErrors: 20 });
-    if (invalid.length > 0) return gqlErrors(invalid.map((e) => ({ message: e.message, code: 'invalid_request' })), 400);
+    if (invalid.length > 0) return gqlErrors(invalid.map((e) => ({ message: e.message, code: 'invalid_request', status: 400 })), 400);
     checkCost(schema, doc, op, gq.variables);
 
     const ctx: ResolverContext = { clientName: caller.clientName, sub: caller.sub, deviceId };
@@ -134,7 +142,7 @@ export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: La
     if (result.errors && result.errors.length > 0) {
       const mapped = result.errors.map(contractError);
       const status = Math.max(...mapped.map((e) => e.status));
-      return { ...gqlErrors(mapped.map((e) => ({ message: e.message, code: e.code })), status, { ...(result.data === undefined ? {} : { data: result.data }), ...extensions }), headers };
+      return { ...gqlErrors(mapped.map((e) => ({ message: e.message, code: e.code, status: e.status })), status, { ...(result.data === undefined ? {} : { data: result.data }), ...extensions }), headers };
     }
     return { status: 200, body: { data: result.data, ...extensions }, headers };
   };

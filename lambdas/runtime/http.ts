@@ -19,6 +19,7 @@ import {
 import { parseJsonInput } from '../core/json-input';
 import { answerRequestId, REQUEST_ID_HEADER } from '../core/request-id';
 import type { AuthenticatedEntity } from '../core/verify-token';
+import { errorBody } from '../gateway/gateway-responses';
 import { ROUTES, type RouteSpec } from '../gateway/routes';
 import { MAX_BODY_BYTES } from '../gateway/settings';
 import type { IntegrationHandler } from './handler-types';
@@ -62,11 +63,8 @@ export function errorResult(err: GatewayError, format: RouteSpec['errorFormat'] 
   const description = err.message.replace(/["\\\r\n]/g, ' ');
   if (isBearerChallenge(err.code)) headers['WWW-Authenticate'] = `Bearer error="${err.code}", error_description="${description}"`;
   if (err.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfter)));
-  // Contract, "Errors": POST /graphql answers in GraphQL's own format with the same status.
-  const body =
-    format === 'graphql'
-      ? { errors: [{ message: err.message, extensions: { code: err.code } }] }
-      : { error: err.code, error_description: err.message };
+  // Contract, "Errors": on POST /graphql every error also carries GraphQL's format, same status.
+  const body = format === 'graphql' ? errorBody(err.code, err.message) : { error: err.code, error_description: err.message };
   return { statusCode: err.status, headers, body: JSON.stringify(body) };
 }
 

@@ -248,7 +248,7 @@ describe('GraphQL refusals', () => {
   test('refuses a request without X-WorkoutKit-Device (400 device_required, GraphQL format) while REST serves the payload alone', async () => {
     const res = await graphql('sandbox', { query: QUERY, variables: { id: 'hiit-20-core' } });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'device_required' } }] });
+    expect(res.body).toEqual({ error: 'device_required', error_description: expect.any(String), errors: [{ message: expect.any(String), extensions: { code: 'device_required' } }] });
     const rest = await gw.call('sandbox', 'GET', '/v1/acme/sessions/hiit-20-core', { token: tokens.user });
     expect(rest.status).toBe(200);
     expect(rest.headers.get('x-workoutkit-token')).toBeNull();

@@ -220,6 +220,18 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     });
   });
 
+  test('gives every Gateway Response body both error shapes, REST and GraphQL, with one code and text', () => {
+    // Gateway Responses apply to the whole REST API, POST /graphql included.
+    const found = resources(templateOf(name), 'AWS::ApiGateway::GatewayResponse');
+    expect(found.length).toBeGreaterThan(0);
+    for (const [, r] of found) {
+      const text = (r.Properties?.ResponseTemplates as Record<string, string>)['application/json'] as string;
+      const body = JSON.parse(text) as { error: string; error_description: string; errors: unknown };
+      expect(typeof body.error).toBe('string');
+      expect(body.errors).toEqual([{ message: body.error_description, extensions: { code: body.error } }]);
+    }
+  });
+
   test('applies the tenant stage throttle to every method', () => {
     const q = tenants[0]?.stages[stage].quota;
     const [, s] = onlyResource(templateOf(name), 'AWS::ApiGateway::Stage');

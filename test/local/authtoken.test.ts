@@ -134,10 +134,14 @@ describe('operator client routes', () => {
   });
 });
 
-it('refuses a body over 64 KiB on /graphql in GraphQL format, before the authorizer runs', async () => {
+it('refuses a body over 64 KiB on /graphql in both error shapes, before the authorizer runs', async () => {
   const res = await gw.call('sandbox', 'POST', '/graphql', { body: { query: `{ ${'x'.repeat(70 * 1024)} }` }, token: 'whatever' });
   expect(res.status).toBe(400);
-  expect(res.body).toEqual({ errors: [{ message: 'Body over 64 KiB', extensions: { code: 'invalid_request' } }] });
+  expect(res.body).toEqual({
+    error: 'invalid_request',
+    error_description: 'Body over 64 KiB',
+    errors: [{ message: 'Body over 64 KiB', extensions: { code: 'invalid_request' } }],
+  });
 });
 
 it('answers an unknown method on a known path 404 not_found, as API Gateway does', async () => {

@@ -3,7 +3,7 @@
  * policy evaluation, Gateway Responses, and the usage-plan seam. Fixture authorizer.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { GATEWAY_RESPONSES, renderTemplate } from '../../lambdas/gateway/gateway-responses';
+import { errorBody, GATEWAY_RESPONSES, renderTemplate } from '../../lambdas/gateway/gateway-responses';
 import type { AllowedRequest } from '../../local/request-pipeline';
 import { fakeAuthorizer, type FakeAuthorizer } from './fixtures/fake-authorizer';
 import { TEST_ROUTES, testFunctions } from './fixtures/routes';
@@ -37,7 +37,7 @@ describe('jwt routes, cache on (TTL 60 s, fake clock)', () => {
     const before = auth.events.length;
     const res = await gw.call('sandbox', 'GET', '/v1/things/1');
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: 'invalid_token', error_description: 'Missing or malformed bearer token' });
+    expect(res.body).toEqual(errorBody('invalid_token', 'Missing or malformed bearer token'));
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
     const empty = await gw.call('sandbox', 'GET', '/v1/things/1', { headers: { authorization: '' } });
     expect(empty.status).toBe(401);
@@ -90,7 +90,7 @@ describe('jwt routes, cache on (TTL 60 s, fake clock)', () => {
     for (const path of ['/v1/things/1', '/v1/things/2']) {
       const res = await gw.call('sandbox', 'GET', path, { token });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ error: 'token_expired', error_description: 'Token expired' });
+      expect(res.body).toEqual(errorBody('token_expired', 'Token expired'));
       // The header is whatever the deployed template says (rendered like the body).
       expect(res.headers.get('www-authenticate')).toBe(
         renderTemplate(GATEWAY_RESPONSES.ACCESS_DENIED.headers['WWW-Authenticate'] ?? '', { error: 'token_expired', errorDescription: 'Token expired' }),

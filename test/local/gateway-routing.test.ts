@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { errorBody } from '../../lambdas/gateway/gateway-responses';
 import { ADMIN_KEY_HEADER, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../../lambdas/gateway/settings';
 import { fakeAuthorizer } from './fixtures/fake-authorizer';
 import { TEST_ROUTES, testFunctions } from './fixtures/routes';
@@ -21,7 +22,7 @@ describe('routing', () => {
   it('answers an unknown route with the MISSING_AUTHENTICATION_TOKEN template (404 not_found)', async () => {
     const res = await gw.call('sandbox', 'GET', '/nope');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: 'not_found', error_description: 'No such route' });
+    expect(res.body).toEqual(errorBody('not_found', 'No such route'));
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -39,10 +39,14 @@ describe('httpHandler', () => {
     expect(called).toBe(0);
   });
 
-  it('answers the same refusal on /graphql in GraphQL format', async () => {
+  it('answers the same refusal on /graphql in both shapes, GraphQL format beside the REST fields', async () => {
     const res = await handler(event('/graphql', 'POST', 'x'.repeat(MAX_BODY_BYTES + 1), caller));
     expect(res.statusCode).toBe(400);
-    expect(JSON.parse(res.body)).toEqual({ errors: [{ message: 'Body over 64 KiB', extensions: { code: 'invalid_request' } }] });
+    expect(JSON.parse(res.body)).toEqual({
+      error: 'invalid_request',
+      error_description: 'Body over 64 KiB',
+      errors: [{ message: 'Body over 64 KiB', extensions: { code: 'invalid_request' } }],
+    });
   });
 
   it('refuses a request that did not pass the authorizer with 401 and a Bearer challenge (fail closed)', async () => {
