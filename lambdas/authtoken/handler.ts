@@ -17,7 +17,6 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
         await authenticateClient(tokenRequest, {
           lockedFor: (n) => deps.authFailures.status(n),
           recordFailure: (n) => deps.authFailures.recordFailure(n),
-          resetFailures: (n) => deps.authFailures.reset(n),
           liveSecrets: async (n) => {
             const record = await deps.clients.get(n, true);
             if (!record) return undefined;

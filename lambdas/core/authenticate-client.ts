@@ -51,9 +51,13 @@ export function secretMatches(presented: string, secrets: readonly Buffer[]): bo
  * (public) name can lock out only its own address, never the client's backend.
  */
 export interface ClientAuthenticatorDeps {
+  /** A consistent read: seconds the key is locked for (0: it may try). */
   lockedFor(attemptKey: string): Promise<{ failures: number; lockedFor: number }>;
-  recordFailure(attemptKey: string): Promise<void>;
-  resetFailures(attemptKey: string): Promise<void>;
+  /**
+   * Counts a failure in the same conditional write that checks the limit; `counted: false`
+   * when the limit was reached first (so a concurrent burst cannot pass it).
+   */
+  recordFailure(attemptKey: string): Promise<{ counted: true } | { counted: false; lockedFor: number }>;
   /** The client's live secrets, or undefined for an unknown name. */
   liveSecrets(clientName: string): Promise<readonly Buffer[] | undefined>;
 }
@@ -62,6 +66,17 @@ export function attemptKey(clientName: string, sourceIp: string | undefined): st
   return `${clientName}\n${sourceIp ?? ''}`;
 }
 
+const lockedOut = (retryAfter: number) =>
+  new RateLimitedError('Too many failed attempts for this client from this address; retry later', { retryAfter });
+
+/**
+ * A locked key is refused before any secret is compared, so a guess made while locked learns
+ * nothing, not even through timing. A wrong secret answers invalid_client only when its failure
+ * was counted under the limit; past it the answer is 429 like any attempt while locked. A
+ * correct secret does not clear earlier failures (they end with their window): if it did, a
+ * burst of guesses with one right secret among them would start counting afresh and get
+ * further than the limit.
+ */
 export async function authenticateClient(
   req: TokenRequest,
   deps: ClientAuthenticatorDeps,
@@ -71,13 +86,11 @@ export async function authenticateClient(
   if (name === undefined) throw new InvalidClientError('Invalid client credentials');
   const key = attemptKey(name, sourceIp);
   const status = await deps.lockedFor(key);
-  if (status.lockedFor > 0) {
-    throw new RateLimitedError('Too many failed attempts for this client from this address; retry later', { retryAfter: status.lockedFor });
-  }
+  if (status.lockedFor > 0) throw lockedOut(status.lockedFor);
   const secrets = await deps.liveSecrets(name);
   if (!secretMatches(req.clientSecret, secrets ?? [])) {
-    await deps.recordFailure(key);
+    const failure = await deps.recordFailure(key);
+    if (!failure.counted) throw lockedOut(failure.lockedFor);
     throw new InvalidClientError('Invalid client credentials');
   }
-  if (status.failures > 0) await deps.resetFailures(key);
 }

@@ -3,6 +3,7 @@
  * Each is one optimistic read-modify-write (ClientStore.update), shared by the operator API
  * and the client's own settings routes.
  */
+import { ConflictError } from '../core/errors';
 import type { KeyRegistration } from '../core/key-registration';
 import { newClientSecret, type ClientRecord, type ClientStore, type RegisteredKeys } from './client-store';
 
@@ -16,6 +17,7 @@ export interface RotatedSecret {
  * A new current secret; the previous one works for `graceSeconds` more (for /authtoken and
  * for HS256 tokens alike: both read the same list). Older rotated-out secrets never outlive
  * the new grace, so a rotation with grace 0 (a leaked secret) ends every old secret at once.
+ * Of two concurrent rotations one wins; the other throws ConflictError (409) and may retry.
  */
 export async function rotateClientSecret(
   store: ClientStore,
@@ -29,7 +31,16 @@ export async function rotateClientSecret(
   // A grace of N seconds means at least N whole seconds (validity is checked at second
   // resolution), and a grace of 0 ends the previous secrets at once.
   const previousValidUntil = graceSeconds === 0 ? now : Math.ceil(nowMs / 1000) + graceSeconds;
+  // The current secret this rotation replaces, as first read. update() writes conditionally
+  // on the record's version and re-reads when another writer got in first: if that writer
+  // rotated too, this rotation lost the race and must not hand out a secret whose life the
+  // winner's rotation has already cut to its grace. A concurrent change of anything else
+  // (a cut-off, the keys) is merged as before.
+  let replacing: string | undefined;
   await store.update(clientName, (record) => {
+    const current = record.secrets[0]?.sealed ?? '';
+    if (replacing === undefined) replacing = current;
+    else if (current !== replacing) throw new ConflictError('The secret was rotated concurrently by another request; retry to rotate again');
     const kept = record.secrets
       .map((s) => ({ ...s, validUntil: Math.min(s.validUntil ?? Number.MAX_SAFE_INTEGER, previousValidUntil) }))
       .filter((s) => s.validUntil > now);
