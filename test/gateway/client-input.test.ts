@@ -17,7 +17,7 @@ beforeAll(async () => {
   secret = await createClient(gw, 'sandbox', 'input-app', { scopes: ['read', 'write', 'settings'] });
   const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'input-app', clientSecret: secret, sub: 'user-1' } });
   userToken = issued.body.token as string;
-});
+}, 90_000);
 afterAll(() => gw.close());
 
 /** The JSON text of `{"data": <value>}` nested `levels` deep as objects. */

@@ -24,7 +24,7 @@ beforeAll(async () => {
     },
   });
   for (const stage of ['sandbox', 'prod'] as const) secrets[stage] = await createClient(gw, stage, 'shape-app', { scopes: ['read', 'write'] });
-});
+}, 90_000);
 afterAll(() => gw.close());
 
 /** Asserts the two shapes agree, and returns the code. */

@@ -16,7 +16,7 @@ let gw: TestGateway;
 beforeAll(async () => {
   proxy = await startDelayProxy(process.env.DYNAMODB_ENDPOINT as string);
   gw = await startTestGateway({ dynamoEndpoint: proxy.endpoint, authorizerCacheTtlSeconds: 0 });
-});
+}, 90_000);
 afterAll(async () => {
   await gw.close();
   await proxy.close();
