@@ -1,6 +1,6 @@
 /**
  * POST /graphql. Order: device header → body → parse (token-bounded) → depth → validation
- * (introspection off in prod) → cost and one-session rule → execute. Nothing is read and no
+ * (introspection and "Did you mean" suggestions off in prod) → cost and one-session rule → execute. Nothing is read and no
  * token is issued before every limit passed. Errors carry GraphQL's format (the contract code
  * in extensions.code) beside the contract's `error`/`error_description`, with the contract's
  * HTTP status; the route's errorFormat makes runtime/http.ts do the same for errors raised
@@ -83,7 +83,12 @@ function contractError(err: GraphQLError): GatewayError {
 
 export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssuer): Operation {
   const schema = workoutSchema();
-  const rules = deps.env.STAGE === 'prod' ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+  const prod = deps.env.STAGE === 'prod';
+  const rules = prod ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+  // With introspection off, "Did you mean …?" in validation and variable-coercion errors
+  // would still spell out field, argument, type and enum names one typo at a time; prod says
+  // only what is wrong. Sandbox keeps them (introspection is on there anyway).
+  const hideSuggestions = prod;
 
   const resolveSession: GraphQLFieldResolver<unknown, ResolverContext, { id: string }> = async (_src, args, ctx, info) => {
     const stored = isSessionId(args.id) ? await deps.sessions.get(args.id) : undefined;
@@ -118,7 +123,7 @@ export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: La
     }
     const op = selectedOperation(doc, gq.operationName);
     checkDepth(op, fragmentsOf(doc));
-    const invalid = validate(schema, doc, rules, { maxErrors: 20 });
+    const invalid = validate(schema, doc, rules, { maxErrors: 20, hideSuggestions });
     if (invalid.length > 0) return gqlErrors(invalid.map((e) => ({ message: e.message, code: 'invalid_request', status: 400 })), 400);
     checkCost(schema, doc, op, gq.variables);
 
@@ -129,6 +134,7 @@ export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: La
       variableValues: gq.variables,
       ...(gq.operationName ? { operationName: gq.operationName } : {}),
       contextValue: ctx,
+      hideSuggestions,
       rootValue: { publicWorkoutSession: resolveSession },
       // Root fields resolve through rootValue functions; everything below is property access.
       fieldResolver: (source, args, context, info) => {
