@@ -16,6 +16,7 @@ import {
   MissingRequiredClaimError,
   TokenExpiredError,
 } from '../core/errors';
+import { checkJsonContentType } from '../core/content-type';
 import { parseJsonInput } from '../core/json-input';
 import { answerRequestId, REQUEST_ID_HEADER } from '../core/request-id';
 import type { AuthenticatedEntity } from '../core/verify-token';
@@ -36,7 +37,10 @@ export interface ApiRequest {
   caller?: AuthenticatedEntity;
   /** On `jwt-or-api-key` routes called with an API key instead of a JWT: the key's client. */
   apiKeyClient?: string;
-  /** The JSON body, parsed once: 400 invalid_request if it is malformed or over 64 KiB. */
+  /**
+   * The JSON body, parsed once: 400 invalid_request if it is empty, not sent as
+   * application/json, malformed, over 64 KiB, or over the bounds of core/json-input.ts.
+   */
   json(): unknown;
 }
 
@@ -99,9 +103,11 @@ function bodyBytes(event: APIGatewayProxyEvent): Buffer {
   return event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
 }
 
-function parseBody(event: APIGatewayProxyEvent): unknown {
+function parseBody(event: APIGatewayProxyEvent, contentType: string | undefined): unknown {
   const bytes = bodyBytes(event);
   if (bytes.length === 0) throw new InvalidRequestError('Body must be a JSON object');
+  // Only a body sent as application/json is parsed as JSON (core/content-type.ts).
+  checkJsonContentType(contentType);
   // Bounded depth, no prototype-named keys, storable numbers: see core/json-input.ts.
   return parseJsonInput(bytes.toString('utf8'));
 }
@@ -133,7 +139,7 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
       params: inputMap(event.pathParameters),
       headers: inputMap(event.headers, true),
       query: inputMap(event.queryStringParameters),
-      json: () => (parsed ??= { value: parseBody(event) }).value,
+      json: () => (parsed ??= { value: parseBody(event, req.headers['content-type']) }).value,
     };
     const ctx = event.requestContext?.authorizer;
     if (route.auth === 'jwt-or-api-key' && ctx?.[AUTH_KIND_KEY] === API_KEY_AUTH_KIND) {

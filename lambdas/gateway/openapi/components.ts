@@ -27,23 +27,30 @@ const quota = obj(
   { additionalProperties: false },
 );
 const sessionType = { enum: ['audio', 'block', 'video'] };
+const graphqlErrors = {
+  type: 'array',
+  items: obj({ message: str(), extensions: obj({ code: str('the same codes as the JSON error table') }, ['code']) }, ['message', 'extensions']),
+};
 
 export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Error: obj(
     {
       error: str('stable machine-readable code (see the error table)'),
       error_description: str('human-readable; never a secret, a stack trace, or whether a clientName exists'),
+      errors: {
+        ...graphqlErrors,
+        description: "GraphQL's format of the same error; present on every /graphql error and on the gateway's own refusals (Gateway Responses apply to the whole API)",
+      },
     },
     ['error', 'error_description'],
   ),
   GraphQLErrorResponse: obj(
     {
-      errors: {
-        type: 'array',
-        items: obj({ message: str(), extensions: obj({ code: str('the same codes as the JSON error table') }, ['code']) }, ['message', 'extensions']),
-      },
+      error: str('the contract code, as in Error'),
+      error_description: str('the same text as errors[0].message'),
+      errors: graphqlErrors,
     },
-    ['errors'],
+    ['error', 'error_description', 'errors'],
   ),
   AuthTokenRequest: obj(
     {

@@ -46,6 +46,11 @@ const SECURITY_SCHEMES = {
   },
 };
 
+/** What every JSON request body must be (runtime/http.ts, core/content-type.ts, core/json-input.ts). */
+export const JSON_BODY_NOTE =
+  'Sent with Content-Type: application/json (charset utf-8 if given); text/plain, a form or no Content-Type is 400 invalid_request, whatever the bytes. ' +
+  'At most 64 KiB and 32 levels of nesting, no member named __proto__, constructor or prototype, numbers up to 2^53-1 in magnitude and no smaller than 1e-130.';
+
 /** The error codes a route can answer, from its auth mode and body, plus its own. */
 export function errorCodesOf(route: RouteSpec, doc: OperationDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>();
@@ -123,7 +128,15 @@ function operationObject(route: RouteSpec, doc: OperationDoc): Record<string, un
     ...(notes.length > 0 ? { description: notes.join(' ') } : {}),
     tags: [doc.tag],
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(doc.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${doc.requestBody}` } } } } } : {}),
+    ...(doc.requestBody
+      ? {
+          requestBody: {
+            required: true,
+            description: JSON_BODY_NOTE,
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${doc.requestBody}` } } },
+          },
+        }
+      : {}),
     responses: { ...successes, ...errorResponses(route, doc) },
     security: security(route, doc),
   };

@@ -128,8 +128,10 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/settings/rotate-secret': {
     tag: 'settings',
+    description: 'Of two concurrent rotations one answers 200; the other answers 409 conflict and may retry.',
     requestBody: 'RotateSecretRequest',
     responses: { 200: { description: 'a new secret, shown once; both work until previousValidUntil', schema: 'RotateSecretResponse' } },
+    errors: ['conflict'],
   },
   'POST /v1/settings/revocations': {
     tag: 'settings',
@@ -159,9 +161,10 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /admin/clients/{clientName}/rotate-secret': {
     tag: 'operator',
+    description: 'Of two concurrent rotations one answers 200; the other answers 409 conflict and may retry.',
     requestBody: 'RotateSecretRequest',
     responses: { 200: { description: 'a new secret; both work until previousValidUntil', schema: 'RotateSecretResponse' } },
-    errors: ['not_found'],
+    errors: ['not_found', 'conflict'],
   },
   'PUT /admin/clients/{clientName}/keys': {
     tag: 'operator',
