@@ -59,6 +59,8 @@ export interface LocalGatewayOptions {
   readonly quotaDefaults?: Partial<Record<StageName, EffectiveQuota>>;
   /** Where FUNCTIONS entry paths are resolved. @default the project root */
   readonly rootDir?: string;
+  /** How long a request body may take to arrive. @default REQUEST_DEADLINE_MS (local/server.ts) */
+  readonly bodyTimeoutMs?: number;
 }
 
 export interface LocalGatewayStage {
@@ -133,6 +135,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const server = createGatewayServer({
       stages: deps,
       log,
+      ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
       ...(options.quiet ? {} : { accessLog: (line: string) => console.log(line) }),
     });
     const host = options.host ?? '127.0.0.1';

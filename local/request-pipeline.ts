@@ -39,8 +39,13 @@ export interface GatewayHooks {
   ) => Promise<GatewayResponseType | undefined | void> | GatewayResponseType | undefined | void;
 }
 
-/** The body, or a refusal because it is over MAX_BODY_BYTES. Read only when a route matched. */
-export type BodyReader = () => Promise<{ readonly ok: true; readonly body: Buffer } | { readonly ok: false }>;
+/**
+ * The body, or a refusal because it is over MAX_BODY_BYTES or did not arrive before the
+ * server's body deadline. Read only when a route matched.
+ */
+export type BodyReader = () => Promise<
+  { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly reason?: 'too_large' | 'timeout' }
+>;
 
 export interface PipelineDeps {
   readonly runtime: StageRuntime;
@@ -69,6 +74,10 @@ export async function handleStageRequest(
   const routeCtx: RouteContext = { resource: route.path, pathParameters };
 
   const read = await readBody();
+  if (!read.ok && read.reason === 'timeout') {
+    // A body that did not arrive in time is cut like slow headers (local/server.ts), in JSON.
+    return jsonErrorAnswer(408, 'invalid_request', 'Request body not received in time', {}, route.errorFormat);
+  }
   // The handlers refuse the same (lambdas/runtime/http.ts); reading stops at the limit here.
   if (!read.ok) return jsonErrorAnswer(400, 'invalid_request', `Body over ${MAX_BODY_BYTES / 1024} KiB`, {}, route.errorFormat);
   const full: LocalRequest = { ...req, body: read.body };

@@ -14,23 +14,39 @@ import { handleStageRequest, type PipelineDeps } from './request-pipeline';
 /** Past this many body bytes we stop draining and close the connection instead. */
 const DRAIN_CAP_BYTES = 1024 * 1024;
 
+/**
+ * How long a client may take to send its headers, and then its body: a slow sender holds a
+ * connection (and, for the body, a handler waiting on it) no longer than this. Both ends are
+ * answered in the contract's JSON error shape (408 invalid_request) and the connection closes.
+ * Node checks the header deadline every HEADER_CHECK_INTERVAL_MS, so headers are cut between
+ * 30 and 32 s; the body deadline is a timer of its own and exact.
+ * https://nodejs.org/api/http.html#serverheaderstimeout
+ */
+export const REQUEST_DEADLINE_MS = 30_000;
+const HEADER_CHECK_INTERVAL_MS = 2_000;
+
 export interface GatewayServerOptions {
   readonly stages: ReadonlyMap<StageName, PipelineDeps>;
   /** Access log (one line per request); never given headers, tokens or bodies. */
   readonly accessLog?: (line: string) => void;
   /** Diagnostics (handler failures). */
   readonly log: (line: string) => void;
+  /** From the end of the headers to the end of the body. @default REQUEST_DEADLINE_MS */
+  readonly bodyTimeoutMs?: number;
 }
 
 export function createGatewayServer(options: GatewayServerOptions): http.Server {
   // Node answers 431 itself once the header block passes maxHeaderSize (contract: 431 locally).
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const server = http.createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: REQUEST_DEADLINE_MS, connectionsCheckingInterval: HEADER_CHECK_INTERVAL_MS },
+    (req, res) => {
     handle(options, req, res).catch((err: unknown) => {
       options.log(`gateway error: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+    },
+  );
   server.on('clientError', onClientError);
   return server;
 }
@@ -46,7 +62,7 @@ async function handle(options: GatewayServerOptions, req: IncomingMessage, res: 
 
   const stageName = pathname.split('/')[1] ?? '';
   const deps = (STAGES as readonly string[]).includes(stageName) ? options.stages.get(stageName as StageName) : undefined;
-  const body = new BodyConsumer(req);
+  const body = new BodyConsumer(req, started + (options.bodyTimeoutMs ?? REQUEST_DEADLINE_MS));
   let answer: GatewayAnswer;
   if (!deps) {
     answer = templateAnswer('MISSING_AUTHENTICATION_TOKEN');
@@ -104,43 +120,56 @@ function write(res: ServerResponse, answer: GatewayAnswer, requestId: string, cl
   res.end(answer.body);
 }
 
-/** Reads a request body once, keeping at most `limit` bytes. */
+/** Reads a request body once, keeping at most `limit` bytes, until a deadline. */
 class BodyConsumer {
-  private result: Promise<{ body: Buffer | undefined; complete: boolean }> | undefined;
+  private result: Promise<Consumed> | undefined;
 
-  constructor(private readonly req: IncomingMessage) {}
+  constructor(
+    private readonly req: IncomingMessage,
+    /** Epoch ms by which the body must have arrived. */
+    private readonly deadline: number,
+  ) {}
 
-  /** The body, or `ok: false` when it is over the limit (what is over is discarded). */
-  async read(limit: number): Promise<{ ok: true; body: Buffer } | { ok: false }> {
-    this.result ??= consume(this.req, limit);
-    const { body } = await this.result;
-    return body ? { ok: true, body } : { ok: false };
+  /** The body, or why not: over the limit (what is over is discarded), or not in time. */
+  async read(limit: number): Promise<{ ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'timeout' }> {
+    this.result ??= consume(this.req, limit, this.deadline);
+    const { body, timedOut } = await this.result;
+    if (timedOut) return { ok: false, reason: 'timeout' };
+    return body ? { ok: true, body } : { ok: false, reason: 'too_large' };
   }
 
   /** Reads (and drops) whatever was not read; false if the connection must close. */
   async drain(): Promise<boolean> {
-    this.result ??= consume(this.req, 0);
+    this.result ??= consume(this.req, 0, this.deadline);
     return (await this.result).complete;
   }
 }
 
-function consume(req: IncomingMessage, limit: number): Promise<{ body: Buffer | undefined; complete: boolean }> {
+interface Consumed {
+  readonly body: Buffer | undefined;
+  /** The whole body was read: the connection can be kept. */
+  readonly complete: boolean;
+  readonly timedOut: boolean;
+}
+
+function consume(req: IncomingMessage, limit: number, deadline: number): Promise<Consumed> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (req.complete || (Number.isFinite(declared) && declared === 0)) {
       req.resume();
-      resolve({ body: Buffer.alloc(0), complete: true });
+      resolve({ body: Buffer.alloc(0), complete: true, timedOut: false });
       return;
     }
     if (Number.isFinite(declared) && declared > DRAIN_CAP_BYTES) {
-      resolve({ body: declared > limit ? undefined : Buffer.alloc(0), complete: false });
+      resolve({ body: declared > limit ? undefined : Buffer.alloc(0), complete: false, timedOut: false });
       return;
     }
     const chunks: Buffer[] = [];
     let total = 0;
-    const finish = (complete: boolean) => {
+    const finish = (complete: boolean, timedOut = false) => {
+      clearTimeout(timer);
       req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
-      resolve({ body: total > limit ? undefined : Buffer.concat(chunks), complete });
+      resolve({ body: total > limit ? undefined : Buffer.concat(chunks), complete, timedOut });
     };
     const onData = (chunk: Buffer) => {
       total += chunk.length;
@@ -153,6 +182,12 @@ function consume(req: IncomingMessage, limit: number): Promise<{ body: Buffer | 
     };
     const onEnd = () => finish(true);
     const onAbort = () => finish(false);
+    // A body still arriving at the deadline is given up on: the connection closes after the answer.
+    const timer = setTimeout(() => {
+      req.pause();
+      finish(false, true);
+    }, Math.max(0, deadline - Date.now()));
+    timer.unref();
     req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
   });
 }
