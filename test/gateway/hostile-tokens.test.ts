@@ -35,7 +35,7 @@ beforeAll(async () => {
   await putKeys(gw, 'sandbox', 'twin-app', { jwks: { keys: [twinEs.publicJwk] } });
   // prod: the same clientName, its own secret, no keys.
   await createClient(gw, 'prod', 'acme-app');
-});
+}, 90_000); // thirteen set-up calls and RSA key generation; slow on a loaded machine
 afterAll(() => gw.close());
 
 const exp = () => nowSeconds() + 300;
