@@ -36,7 +36,7 @@ export interface ColdStartFigures {
   secondInvokeMs: number;
   /** CPU milliseconds of the child (user + system): less sensitive to a loaded machine than wall time. */
   cpu: { bootstrapMs: number; moduleLoadMs: number; firstInvokeMs: number };
-  /** A warm invocation (median of the runs' medians): wall and CPU ms, bytes written to stdout (logs, EMF). */
+  /** A warm invocation (median of the runs' medians): wall and CPU ms, bytes written to stdout and stderr (logs, EMF). */
   warm: { wallMs: number; cpuMs: number; logBytes: number };
 }
 
@@ -64,10 +64,12 @@ const MARK = ${JSON.stringify(RESULT_MARK)};
 const WARM = ${WARM_INVOCATIONS};
 const { performance } = require('node:perf_hooks');
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-// What the handler writes to stdout (its log lines and EMF metrics): CloudWatch Logs ingests it in Lambda.
+// What the handler writes to stdout and stderr (log lines, EMF metrics, warnings): CloudWatch Logs ingests both in Lambda.
 let logBytes = 0;
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk, ...rest) => { logBytes += Buffer.byteLength(chunk); return write(chunk, ...rest); };
+const writeErr = process.stderr.write.bind(process.stderr);
+process.stderr.write = (chunk, ...rest) => { logBytes += Buffer.byteLength(chunk); return writeErr(chunk, ...rest); };
 const t0 = performance.now(), c0 = cpu();
 const mod = require(process.argv[2]);
 const t1 = performance.now(), c1 = cpu();
