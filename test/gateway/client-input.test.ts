@@ -5,16 +5,18 @@
  * contract gives it.
  */
 import { keyPair, nowSeconds, signHs256 } from '../support/keys';
-import { createClient } from '../support/clients';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 
 let gw: TestGateway;
 let secret: string;
 let userToken: string;
+let apiKey: string;
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  secret = await createClient(gw, 'sandbox', 'input-app', { scopes: ['read', 'write', 'settings'] });
+  const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'input-app', scopes: ['read', 'write', 'settings'] });
+  secret = created.body.clientSecret as string;
+  apiKey = created.body.apiKey as string;
   const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'input-app', clientSecret: secret, sub: 'user-1' } });
   userToken = issued.body.token as string;
 }, 90_000);
@@ -110,5 +112,25 @@ describe('headers and query parameters named like Object.prototype members', () 
     const admin = new Headers([[name, 'a'], ['x-workoutkit-admin-key', gw.gateway.stages.sandbox.adminKey]]);
     const client = await fetch(gw.url('sandbox', '/admin/clients/input-app'), { headers: admin });
     expect(client.status).toBe(200);
+  });
+});
+
+describe('path parameters named like Object.prototype members', () => {
+  const NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+
+  it.each(NAMES)('answers GET /v1/%s/catalog with a 4xx, by bearer token and by API key', async (name) => {
+    const byToken = await gw.call('sandbox', 'GET', `/v1/${name}/catalog`, { token: userToken });
+    expect(byToken.status).toBeGreaterThanOrEqual(400);
+    expect(byToken.status).toBeLessThan(500);
+    const byKey = await gw.call('sandbox', 'GET', `/v1/${name}/catalog`, { headers: { 'x-api-key': apiKey } });
+    expect(byKey.status).toBeGreaterThanOrEqual(400);
+    expect(byKey.status).toBeLessThan(500);
+  });
+
+  it.each(NAMES)('answers the session, usage and client routes for %s with a 4xx', async (name) => {
+    expect((await gw.call('sandbox', 'GET', `/v1/${name}/sessions/hiit-20-core`, { token: userToken })).status).toBe(403);
+    expect((await gw.admin('sandbox', 'GET', `/admin/clients/${name}`)).status).toBeLessThan(500);
+    expect((await gw.admin('sandbox', 'GET', `/admin/clients/${name}/usage`)).status).toBeLessThan(500);
+    expect((await gw.admin('sandbox', 'POST', `/admin/clients/${name}/rotate-secret`, { graceSeconds: 0 })).status).toBeLessThan(500);
   });
 });

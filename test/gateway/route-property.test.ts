@@ -112,6 +112,8 @@ const requestArb = fc.record({
   query: fc.array(fc.tuple(queryName, queryValue), { maxLength: 6 }),
   params: fc.array(pathParam, { minLength: 2, maxLength: 2 }),
   credentials: fc.constantFrom('route', 'route', 'route', 'none'),
+  /** On jwt-or-api-key routes: the client's API key instead of the bearer token. */
+  byApiKey: fc.boolean(),
 });
 
 type Generated = typeof requestArb extends fc.Arbitrary<infer T> ? T : never;
@@ -128,7 +130,10 @@ async function send(route: RouteSpec, g: Generated): Promise<{ status: number; t
   for (const [name, value] of g.headers) headers.append(name, value);
   if (g.credentials === 'route') {
     if (route.auth === 'jwt') headers.set('authorization', `Bearer ${userToken}`);
-    if (route.auth === 'jwt-or-api-key') headers.set(g.params.length % 2 === 0 ? 'authorization' : 'x-api-key', g.params.length % 2 === 0 ? `Bearer ${userToken}` : apiKey);
+    if (route.auth === 'jwt-or-api-key') {
+      if (g.byApiKey) headers.set('x-api-key', apiKey);
+      else headers.set('authorization', `Bearer ${userToken}`);
+    }
     if (route.auth === 'operator') headers.set(ADMIN_KEY_HEADER, gw.gateway.stages.sandbox.adminKey);
   }
   const withBody = route.method === 'POST' || route.method === 'PUT';
