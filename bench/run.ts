@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only core,cold,e2e]`: the authorizer against the
  * node:crypto floor and its peers, cold start, and the local gateway under load. Prints
- * tables and writes bench/results.json. Targets (issue 6) are printed, never asserted.
+ * tables and writes bench/results.json. Targets are printed, never asserted.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
