@@ -78,10 +78,11 @@ export function getSettings(deps: Pick<Deps, 'clients' | 'clientDirectory' | 'cl
   };
 }
 
-export function getAuthFailures(deps: Pick<Deps, 'authLog' | 'clock'>): Operation {
+export function getAuthFailures(deps: Pick<Deps, 'authLog' | 'clients' | 'clock'>): Operation {
   return async (req) => {
     const { clientName } = callerOf(req);
-    const entries = await deps.authLog.recent(clientName);
+    const record = await ownRecord(deps, clientName);
+    const entries = await deps.authLog.recent(clientName, undefined, record.createdAt);
     const byReason: Record<string, number> = {};
     for (const e of entries) byReason[e.reason] = (byReason[e.reason] ?? 0) + 1;
     return {

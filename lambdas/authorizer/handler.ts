@@ -109,7 +109,7 @@ export function createHandler(env: RuntimeEnv): AuthorizerHandler {
 
 /** The deployed authorizer over a given Deps (tests give one with their own clock or client). */
 export function authorizerFor(deps: Deps): AuthorizerHandler {
-  const recordDenial = createDenialLog({ issuer: deps.issuer, clientDirectory: deps.clientDirectory, authLog: deps.authLog, clock: deps.clock });
+  const recordDenial = createDenialLog({ issuer: deps.issuer, authLog: deps.authLog, clock: deps.clock });
   // The public-read authorizer is uncached in API Gateway: keep key lookups a few seconds here.
   const apiKeyLookup = new CachedApiKeyLookup(deps.apiKeys, deps.clock);
   return createAuthorizer({ ...deps, recordDenial, apiKeyLookup });

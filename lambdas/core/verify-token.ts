@@ -187,6 +187,18 @@ export function clientNameOf(payload: JwtPayload): string {
   return name;
 }
 
+/**
+ * Until the signature verifies, nothing about the client the token names may show: whether it
+ * exists, which kids it registered, how many keys it has or of which type. So every way of not
+ * finding a key that verifies (unknown client, no key, unknown kid, several keys and no kid, an
+ * alg the key does not take, a wrong signature or secret) is one answer, and an unknown client
+ * runs the same steps as a known one (one directory read, one HMAC against a decoy secret).
+ * Only a token that verified meets the checks that name a cause (time, policy, revocation).
+ */
+const NO_KEY_VERIFIES = 'Signature does not verify with a key registered for the client';
+/** HS256 key for clients that do not exist: a MAC is computed either way, and never matches (see above). */
+const DECOY_SECRET = Buffer.from('workoutkit decoy: no client has this secret', 'utf8');
+
 async function verifyClientToken(
   jwt: ParsedJwt,
   alg: Alg,
@@ -198,33 +210,26 @@ async function verifyClientToken(
   const client = await (clientRead ?? deps.clients.get(clientName));
   let kind: TokenKind;
   let kid: string | undefined;
+  let verified: boolean;
   if (alg === 'HS256') {
     kind = 'client-hs256';
-    // An unknown client and a wrong secret answer alike: no error reveals whether a name exists.
-    const ok = client !== undefined && client.hmacSecrets.some((s) => verifyHs256(s, jwt.signingInput, jwt.signature));
-    if (!ok) throw new InvalidSignatureError('Signature does not verify');
+    const secrets = client && client.hmacSecrets.length > 0 ? client.hmacSecrets : [DECOY_SECRET];
+    // Every secret is tried (no early exit), so the time does not tell which one matched.
+    verified = secrets.map((s) => verifyHs256(s, jwt.signingInput, jwt.signature)).includes(true) && client !== undefined;
   } else {
     kind = 'client-asymmetric';
     kid = jwt.header.kid;
     // A certificate's key verifies only inside the certificate's validity window.
     const candidates = client ? (await deps.clients.keysFor(client, kid)).filter((k) => keyUsableAt(k, now)) : [];
-    const key = pickKey(candidates, kid);
-    if (!key.algs.includes(alg as never)) throw new InvalidTokenError(`alg ${alg} does not match the key`);
-    if (!verifyAsymmetric(alg as never, key.key, jwt.signingInput, jwt.signature)) {
-      throw new InvalidSignatureError('Signature does not verify');
-    }
+    // Without a kid only a client with exactly one key can be verified: which key would be guessed.
+    const key = candidates.length === 1 ? candidates[0] : undefined;
+    verified = key !== undefined && key.algs.includes(alg as never) && verifyAsymmetric(alg as never, key.key, jwt.signingInput, jwt.signature);
   }
+  if (!verified || client === undefined) throw new InvalidSignatureError(NO_KEY_VERIFIES);
   const p = jwt.payload;
   checkTimes(p, now);
-  const c = client as ClientAuthView;
-  checkPolicy(p, c.policy, clientName, deps.issuer);
-  return { entity: entityOf(p, clientName, c, kind, alg, kid), client: c };
-}
-
-function pickKey(candidates: readonly VerificationKey[], kid: string | undefined): VerificationKey {
-  if (candidates.length === 0) throw new InvalidTokenError(kid === undefined ? 'No key registered for the client' : 'Unknown kid');
-  if (candidates.length > 1) throw new InvalidTokenError('Token needs a kid: the client has several keys');
-  return candidates[0] as VerificationKey;
+  checkPolicy(p, client.policy, clientName, deps.issuer);
+  return { entity: entityOf(p, clientName, client, kind, alg, kid), client };
 }
 
 function entityOf(

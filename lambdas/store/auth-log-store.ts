@@ -30,7 +30,8 @@ export class AuthLogStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async record(clientName: string, reason: string, tokenKind: TokenKind): Promise<void> {
+  /** `signal` aborts the write (the authorizer bounds how long it waits). */
+  async record(clientName: string, reason: string, tokenKind: TokenKind, signal?: AbortSignal): Promise<void> {
     const now = this.clock();
     const at = new Date(now).toISOString();
     // iam: dynamodb:PutItem table dynamodb:LeadingKeys=AUTHLOG#<clientName>
@@ -48,22 +49,28 @@ export class AuthLogStore {
             [TTL_ATTRIBUTE]: Math.floor(now / 1000) + AUTH_LOG_RETENTION_SECONDS,
           },
         }),
+        signal ? { abortSignal: signal } : {},
       ),
     );
   }
 
-  /** Newest first, at most `limit`, only entries still within retention. */
-  async recent(clientName: string, limit = AUTH_LOG_READ_LIMIT): Promise<AuthLogEntry[]> {
+  /**
+   * Newest first, at most `limit`, only entries still within retention and, with `since` (ISO 8601,
+   * the client's createdAt), none from before it: entries are written for any name a refused token
+   * gives, so a client created later must not read what was filed under its name before it existed.
+   */
+  async recent(clientName: string, limit = AUTH_LOG_READ_LIMIT, since?: string): Promise<AuthLogEntry[]> {
     const nowS = Math.floor(this.clock() / 1000);
     // iam: dynamodb:Query table dynamodb:LeadingKeys=AUTHLOG#<clientName>
     const out = await guarded('read auth log', () =>
       this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
+          // sk starts with the ISO time, so a string comparison orders entries by time.
+          KeyConditionExpression: since === undefined ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
           FilterExpression: '#ttl > :now',
           ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':pk': authLogPartition(clientName), ':now': nowS },
+          ExpressionAttributeValues: { ':pk': authLogPartition(clientName), ':now': nowS, ...(since === undefined ? {} : { ':since': since }) },
           ScanIndexForward: false,
           Limit: limit,
         }),

@@ -11,11 +11,10 @@ import { createTestTable, testClock, type TestTable } from '../support/test-tabl
 
 const ISSUER = 'workoutkit:test:sandbox';
 
-function fakes(known: string[] = ['acme']) {
+function fakes() {
   const written: { clientName: string; reason: string; tokenKind: TokenKind }[] = [];
   return {
     written,
-    clientDirectory: { get: async (n: string) => (known.includes(n) ? ({ clientName: n } as never) : undefined) },
     authLog: {
       record: async (clientName: string, reason: string, tokenKind: TokenKind) => {
         written.push({ clientName, reason, tokenKind });
@@ -47,33 +46,62 @@ describe('createDenialLog', () => {
     expect(JSON.stringify(f.written)).not.toContain(token.split('.')[2]);
   });
 
-  it('records nothing for a client that does not exist', async () => {
-    const f = fakes([]);
-    await createDenialLog({ issuer: ISSUER, ...f })(signHs256('x', { clientName: 'ghost' }), 'invalid_signature');
-    expect(f.written).toEqual([]);
+  it('records a name no client has exactly as it records a client: nothing tells the two apart', async () => {
+    const f = fakes();
+    const record = createDenialLog({ issuer: ISSUER, ...f });
+    await record(signHs256('x', { clientName: 'acme' }), 'invalid_signature');
+    await record(signHs256('x', { clientName: 'ghost' }), 'invalid_signature');
+    expect(f.written).toEqual([
+      { clientName: 'acme', reason: 'invalid_signature', tokenKind: 'client-hs256' },
+      { clientName: 'ghost', reason: 'invalid_signature', tokenKind: 'client-hs256' },
+    ]);
   });
 
-  it('waits at most its budget for a slow write', async () => {
-    const f = fakes();
+  it('has written the entry when it returns (Lambda may freeze the environment right after the Deny)', async () => {
+    const written: string[] = [];
     const record = createDenialLog({
       issuer: ISSUER,
-      clientDirectory: f.clientDirectory,
-      authLog: { record: () => new Promise<void>((resolve) => setTimeout(resolve, 2000)) },
-      budgetMs: 20,
+      authLog: { record: (name) => new Promise<void>((resolve) => setTimeout(() => resolve(void written.push(name)), 200)) },
+    });
+    await record(signHs256('x', { clientName: 'acme' }), 'invalid_signature');
+    expect(written).toEqual(['acme']);
+  });
+
+  it('waits at most its timeout for a write that hangs, and aborts that write', async () => {
+    let signal: AbortSignal | undefined;
+    const record = createDenialLog({
+      issuer: ISSUER,
+      authLog: {
+        record: (_n, _r, _k, s) => {
+          signal = s;
+          return new Promise<void>(() => undefined);
+        },
+      },
+      timeoutMs: 50,
     });
     const started = Date.now();
     await record(signHs256('x', { clientName: 'acme' }), 'invalid_signature');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(signal?.aborted).toBe(true);
   });
 
   it('swallows a failing write so the Deny still goes out', async () => {
-    const f = fakes();
     const record = createDenialLog({
       issuer: ISSUER,
-      clientDirectory: f.clientDirectory,
       authLog: { record: async () => Promise.reject(new Error('table down')) },
     });
     await expect(record(signHs256('x', { clientName: 'acme' }), 'invalid_signature')).resolves.toBeUndefined();
+  });
+
+  it('caps entries per second in all, whatever the names', async () => {
+    const f = fakes();
+    const clock = testClock();
+    const record = createDenialLog({ issuer: ISSUER, ...f, clock, perSecond: 5 });
+    for (let i = 0; i < 20; i++) await record(signHs256('x', { clientName: `name-${i}` }), 'invalid_signature');
+    expect(f.written).toHaveLength(5);
+    clock.advance(1_000);
+    await record(signHs256('x', { clientName: 'name-99' }), 'invalid_signature');
+    expect(f.written).toHaveLength(6);
   });
 
   it('caps entries per client per minute, then admits again in the next minute', async () => {
@@ -97,7 +125,8 @@ describe('AuthLogStore on DynamoDB Local', () => {
   afterAll(() => table.close());
 
   it('returns a client’s failures newest first, only its own, and drops expired ones', async () => {
-    const clock = testClock();
+    // Real time: DynamoDB Local deletes items whose TTL is in its own past.
+    const clock = testClock(Date.now());
     const deps = table.deps(clock);
     await deps.authLog.record('log-a', 'invalid_signature', 'client-hs256');
     clock.advance(1000);
@@ -108,5 +137,16 @@ describe('AuthLogStore on DynamoDB Local', () => {
     expect(recent[0]).toEqual({ at: new Date(clock.now).toISOString(), reason: 'token_expired', tokenKind: 'issued' });
     clock.advance(AUTH_LOG_RETENTION_SECONDS * 1000);
     expect(await deps.authLog.recent('log-a')).toEqual([]);
+  });
+
+  it('reads no entry older than the since instant (a client created after entries were filed under its name)', async () => {
+    const clock = testClock(Date.now());
+    const deps = table.deps(clock);
+    await deps.authLog.record('log-c', 'invalid_signature', 'client-hs256');
+    clock.advance(1000);
+    const createdAt = new Date(clock.now).toISOString();
+    clock.advance(1000);
+    await deps.authLog.record('log-c', 'token_expired', 'client-hs256');
+    expect((await deps.authLog.recent('log-c', undefined, createdAt)).map((r) => r.reason)).toEqual(['token_expired']);
   });
 });

@@ -185,17 +185,24 @@ describe('client asymmetric tokens', () => {
 
   it('takes the algorithm from the key: RS384 on an RS256 key is refused', async () => {
     const token = signRaw({ ...rs256, alg: 'RS384' }, { alg: 'RS384', kid: rs256.kid }, { iss: 'acme-app' });
-    await rejects(setup().verify(token), 'invalid_token');
+    await rejects(setup().verify(token), 'invalid_signature');
   });
 
-  it('refuses an unknown kid, and a token without kid when several keys are registered', async () => {
-    await rejects(setup().verify(await signWith({ ...es256, kid: 'nope' }, { iss: 'acme-app' })), 'invalid_token');
-    await rejects(setup().verify(signRaw(es256, { alg: 'ES256' }, { iss: 'acme-app' })), 'invalid_token');
+  it('refuses an unknown kid, and a token without kid when several keys are registered, as it refuses a client that does not exist', async () => {
+    const { verify } = setup();
+    const texts = await Promise.all(
+      [
+        signWith({ ...es256, kid: 'nope' }, { iss: 'acme-app' }),
+        Promise.resolve(signRaw(es256, { alg: 'ES256' }, { iss: 'acme-app' })),
+        signWith(es256, { iss: 'no-such-app' }),
+      ].map(async (t) => verify(await t).catch((e: { code: string; message: string }) => `${e.code}: ${e.message}`)),
+    );
+    expect(new Set(texts)).toEqual(new Set(['invalid_signature: Signature does not verify with a key registered for the client']));
   });
 
   it('refuses a token of one client verified as another', async () => {
     const token = await signWith(es256, { iss: 'other-app' });
-    await rejects(setup().verify(token), 'invalid_token');
+    await rejects(setup().verify(token), 'invalid_signature');
   });
 
   it('refuses ECDSA signatures with r or s zero (CVE-2022-21449) and DER-encoded ones', async () => {

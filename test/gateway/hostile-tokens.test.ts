@@ -95,8 +95,8 @@ describe('algorithm confusion', () => {
     await expectRefused(signHs256(pem, claims, { kid: deploymentKid }), 401, 'invalid_token');
   });
 
-  it('refuses an RS256 token signed by the RSA key but labelled ES256 with its kid (invalid_token)', async () => {
-    await expectRefused(signRaw(acmeRs, { alg: 'ES256', kid: 'acme-rs' }, acme()), 401, 'invalid_token');
+  it('refuses an RS256 token signed by the RSA key but labelled ES256 with its kid (invalid_signature: no registered key verifies it)', async () => {
+    await expectRefused(signRaw(acmeRs, { alg: 'ES256', kid: 'acme-rs' }, acme()), 401, 'invalid_signature');
   });
 });
 
@@ -129,8 +129,8 @@ describe('kid values', () => {
     '{"$ne":null}',
     'CLIENT#acme-app',
     'x'.repeat(256),
-  ])('refuses kid %j as unknown (invalid_token)', async (kid) => {
-    await expectRefused(signRaw(acmeEs, { alg: 'ES256', kid }, acme()), 401, 'invalid_token');
+  ])('refuses kid %j as naming no key that verifies (invalid_signature, as for a client that does not exist)', async (kid) => {
+    await expectRefused(signRaw(acmeEs, { alg: 'ES256', kid }, acme()), 401, 'invalid_signature');
   });
 
   it('refuses a kid over 256 characters or of the wrong type (invalid_token)', async () => {
@@ -139,8 +139,8 @@ describe('kid values', () => {
     await expectRefused(signRaw(acmeEs, { alg: 'ES256', kid: ['acme-es'] }, acme()), 401, 'invalid_token');
   });
 
-  it('refuses a token without kid when the client has several keys (invalid_token)', async () => {
-    await expectRefused(signRaw(acmeEs, { alg: 'ES256' }, acme()), 401, 'invalid_token');
+  it('refuses a token without kid when the client has several keys (invalid_signature)', async () => {
+    await expectRefused(signRaw(acmeEs, { alg: 'ES256' }, acme()), 401, 'invalid_signature');
   });
 });
 
@@ -176,7 +176,7 @@ describe('sandbox tokens sent to prod', () => {
 
   it("refuses the sandbox secret's HS256 token and the sandbox key's token at prod", async () => {
     await expectRefused(signHs256(acmeSecret, { clientName: 'acme-app' }), 401, 'invalid_signature', 'prod');
-    await expectRefused(await signWith(acmeEs, acme({ jti: 'to-prod' })), 401, 'invalid_token', 'prod');
+    await expectRefused(await signWith(acmeEs, acme({ jti: 'to-prod' })), 401, 'invalid_signature', 'prod');
   });
 });
 
