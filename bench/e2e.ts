@@ -30,7 +30,7 @@ export interface EndToEndResult {
   runs: EndToEndRun[];
 }
 
-interface Server {
+export interface Server {
   info: E2eServerInfo;
   child: ChildProcess;
   /** Zeroes the gateway process's DynamoDB call count. */
@@ -38,7 +38,7 @@ interface Server {
   calls(): Promise<DynamoCalls>;
 }
 
-async function startServer(ttlSeconds: number): Promise<Server> {
+export async function startServer(ttlSeconds: number): Promise<Server> {
   const tsx = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
   const child = spawn(tsx, [path.join(__dirname, 'e2e-server.ts'), String(ttlSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -65,7 +65,7 @@ async function startServer(ttlSeconds: number): Promise<Server> {
   };
 }
 
-function stopServer(child: ChildProcess): Promise<void> {
+export function stopServer(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
     child.once('exit', () => resolve());

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only core,cold,e2e]`: the authorizer against the
- * node:crypto floor and its peers, cold start, and the local gateway under load. Prints
- * tables and writes bench/results.json. Targets are printed, never asserted.
+ * `npm run bench [-- --quick] [-- --only core,cold,e2e,oracle]`: the authorizer against the
+ * node:crypto floor and its peers, cold start, the local gateway under load, and whether the
+ * time of a refusal tells if a clientName exists. Prints tables and writes bench/results.json.
+ * Targets are printed, never asserted.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -11,15 +12,16 @@ import { runColdStart, type ColdStartFigures, type ColdStartResult } from './col
 import { costTable, HIT_RATIOS, type CostTable } from './cost';
 import { startBenchDynamo } from './dynamo';
 import { runEndToEnd, type EndToEndResult } from './e2e';
+import { runClientOracle, type ClientOracleResult } from './client-oracle';
 import { FULL_TIMING, QUICK_TIMING } from './measure';
 
-type Section = 'core' | 'cold' | 'e2e';
+type Section = 'core' | 'cold' | 'e2e' | 'oracle';
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section>; out: string } {
   const quick = argv.includes('--quick');
   const onlyAt = argv.indexOf('--only');
   const only = new Set<Section>(
-    onlyAt >= 0 ? ((argv[onlyAt + 1] ?? '').split(',').filter(Boolean) as Section[]) : ['core', 'cold', 'e2e'],
+    onlyAt >= 0 ? ((argv[onlyAt + 1] ?? '').split(',').filter(Boolean) as Section[]) : ['core', 'cold', 'e2e', 'oracle'],
   );
   const outAt = argv.indexOf('--out');
   const out = outAt >= 0 ? (argv[outAt + 1] as string) : path.join(__dirname, 'results.json');
@@ -97,6 +99,21 @@ function printCost(c: CostTable): void {
   console.log(`dominant line: ${c.dominant}`);
 }
 
+function printOracle(o: ClientOracleResult): void {
+  console.log(`\nRefusal timing by clientName (local gateway, authorizer cache off): medians of ${o.samples} forged HS256 tokens each`);
+  console.log(
+    table(
+      ['clientName', 'median ms'],
+      [
+        ['an existing client', o.existingMedianMs],
+        ['a name no client has', o.unknownMedianMs],
+        ['ratio existing / unknown', o.ratio],
+      ],
+    ),
+  );
+  console.log(`statuses: ${JSON.stringify(o.statuses)}; target: ratio close to 1 (measured, not asserted)`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
@@ -129,6 +146,11 @@ async function main(): Promise<void> {
     const cost = costTable((results.core as { rows: CoreRow[] } | undefined)?.rows, results.coldStart as ColdStartResult, results.endToEnd as EndToEndResult);
     results.cost = cost;
     printCost(cost);
+  }
+  if (args.only.has('oracle')) {
+    const oracle = await runClientOracle({ samples: 200 }, progress);
+    results.clientOracle = oracle;
+    printOracle(oracle);
   }
   (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
   console.log(`\nmachine: ${JSON.stringify(results.machine)}`);
