@@ -45,8 +45,9 @@ describe('PUT /admin/clients/{clientName}/keys', () => {
     await putKeys(gw, 'sandbox', 'keys-app', { pem });
     const ok = await verify(await signWith(es256, { clientName: 'keys-app', exp: nowSeconds() + 300 }, { kid: undefined }));
     expect(ok.status).toBe(200);
+    // The replaced key's kid is no longer registered: no registered key verifies the token.
     const old = await verify(await signWith(rs256, { clientName: 'keys-app', exp: nowSeconds() + 301 }));
-    expectError(old, 401, 'invalid_token');
+    expectError(old, 401, 'invalid_signature');
   });
 
   it('registers a JWKS URL after fetching it once, then verifies with the fetched keys', async () => {
