@@ -281,6 +281,7 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
       PATH: process.env.PATH,
       TENANT: re.TENANT, STAGE: re.STAGE, TABLE_NAME: re.TABLE_NAME, KEYRING: re.KEYRING,
       LOCAL_KEY_FILE: re.LOCAL_KEY_FILE, DYNAMODB_ENDPOINT: re.DYNAMODB_ENDPOINT, AUTHORIZER_CACHE_TTL: re.AUTHORIZER_CACHE_TTL,
+      ISSUER: re.ISSUER,
       POWERTOOLS_SERVICE_NAME: 'workoutkit-gateway',
     };
     const events = await functionEvents(world);

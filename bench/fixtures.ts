@@ -23,7 +23,7 @@ export const ROWS: readonly Row[] = ['HS256 client', 'ES256 issued', 'RS256 clie
 
 export const TENANT = 'bench';
 export const STAGE = 'sandbox';
-export const ISSUER = deploymentIssuer({ TENANT, STAGE });
+export const ISSUER = deploymentIssuer({ ISSUER: `http://127.0.0.1:3000/${STAGE}` });
 export const AUDIENCE = 'workoutkit-api';
 const HS_CLIENT = 'bench-hs';
 const RS_CLIENT = 'bench-rs';
@@ -174,7 +174,7 @@ export async function storeWorld(): Promise<StoreWorld> {
   writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
   const env: RuntimeEnv = {
     TENANT, STAGE, TABLE_NAME: store.tableNames[STAGE], KEYRING: 'local', LOCAL_KEY_FILE: keyFile,
-    DYNAMODB_ENDPOINT: store.endpoint, AUTHORIZER_CACHE_TTL: '60', LOCAL_MODE: '1',
+    DYNAMODB_ENDPOINT: store.endpoint, AUTHORIZER_CACHE_TTL: '60', LOCAL_MODE: '1', ISSUER,
   };
   const deps = buildDeps(env);
   const rs = clientKey('RS256', 'rs-1');

@@ -46,6 +46,7 @@ export class StageStack extends Stack {
       throttle: { rateLimit: quota.rateLimit, burstLimit: quota.burstLimit },
       defaultQuota: quota,
       alarmEmails: tenant.alarmEmails,
+      ...(tenant.stages[stage].domain && { domain: tenant.stages[stage].domain }),
       ...(props.bundling && { bundling: props.bundling }),
       ...(props.projectRoot && { projectRoot: props.projectRoot }),
     });
@@ -63,6 +64,10 @@ export class StageStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       description: 'Stage base URL (https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/)',
       value: this.deployment.url,
+    });
+    new CfnOutput(this, 'BaseUrl', {
+      description: "The stage's base URL and issuer identifier (the custom domain when configured); CLI, portal and docs use it",
+      value: this.deployment.baseUrl,
     });
     new CfnOutput(this, 'TableName', { value: this.deployment.table.tableName });
     new CfnOutput(this, 'SecretsKeyId', { value: this.deployment.secretsKey.keyId });

@@ -22,8 +22,23 @@ export interface StageQuota {
   readonly burstLimit: number;
 }
 
+/**
+ * A stage's own domain: API Gateway serves the stage at `https://{name}` (a regional custom
+ * domain, TLS 1.2 minimum) and that URL becomes the stage's base URL and issuer identifier.
+ */
+export interface StageDomain {
+  /** Lower-case DNS name, e.g. `api.acme.example`. */
+  readonly name: string;
+  /** An ACM certificate for `name`, in the stage's region (regional endpoints need that). */
+  readonly certificateArn: string;
+  /** When given, the stack adds the alias record for `name` in this public hosted zone. */
+  readonly hostedZone?: { readonly id: string; readonly name: string };
+}
+
 export interface TenantStageConfig {
   readonly quota: StageQuota;
+  /** @default - the execute-api URL only */
+  readonly domain?: StageDomain;
 }
 
 export interface TenantConfig {
@@ -34,6 +49,10 @@ export interface TenantConfig {
   /** Authorizer result cache TTL, already clamped by `clampCacheTtl` (default 60 s, at most 300 s). */
   readonly authorizerCacheTtlSeconds: number;
   readonly stages: Readonly<Record<StageName, TenantStageConfig>>;
+  /** The AWS account of the tenant's stacks. @default the CLI's (CDK_DEFAULT_ACCOUNT) */
+  readonly account?: string;
+  /** The AWS region of the tenant's stacks. @default the CLI's (CDK_DEFAULT_REGION) */
+  readonly region?: string;
 }
 
 export class TenantConfigError extends Error {
@@ -50,6 +69,12 @@ export class TenantConfigError extends Error {
 const TENANT_NAME = /^[a-z][a-z0-9-]{1,31}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PERIODS: readonly string[] = ['DAY', 'WEEK', 'MONTH'];
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** Lower-case DNS name of at least two labels. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):certificate\/[A-Za-z0-9-]{1,128}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,6 +108,32 @@ function parseQuota(c: Checker, at: string, v: unknown): StageQuota {
   return { limit: v.limit as number, period: v.period as QuotaPeriod, rateLimit: v.rateLimit as number, burstLimit: v.burstLimit as number };
 }
 
+function parseDomain(c: Checker, at: string, v: unknown): StageDomain | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v)) {
+    c.fail(at, 'must be an object {name, certificateArn, hostedZone?}');
+    return undefined;
+  }
+  c.keys(at, v, ['name', 'certificateArn', 'hostedZone']);
+  const name = String(v.name);
+  if (typeof v.name !== 'string' || !DNS_NAME.test(v.name)) c.fail(`${at}.name`, 'must be a lower-case DNS name');
+  if (typeof v.certificateArn !== 'string' || !CERTIFICATE_ARN.test(v.certificateArn)) c.fail(`${at}.certificateArn`, 'must be an ACM certificate ARN');
+  const domain: { name: string; certificateArn: string; hostedZone?: { id: string; name: string } } = { name, certificateArn: String(v.certificateArn) };
+  const zone = v.hostedZone;
+  if (zone !== undefined) {
+    if (!isObj(zone)) c.fail(`${at}.hostedZone`, 'must be an object {id, name}');
+    else {
+      c.keys(`${at}.hostedZone`, zone, ['id', 'name']);
+      if (typeof zone.id !== 'string' || !HOSTED_ZONE_ID.test(zone.id)) c.fail(`${at}.hostedZone.id`, 'must be a Route 53 hosted zone id (Z...)');
+      const zoneName = String(zone.name).replace(/\.$/, '');
+      if (typeof zone.name !== 'string' || !DNS_NAME.test(zoneName)) c.fail(`${at}.hostedZone.name`, 'must be a lower-case DNS name');
+      else if (name !== zoneName && !name.endsWith(`.${zoneName}`)) c.fail(`${at}.hostedZone.name`, `must be ${name} or a parent of it`);
+      domain.hostedZone = { id: String(zone.id), name: zoneName };
+    }
+  }
+  return domain;
+}
+
 function parseStages(c: Checker, at: string, v: unknown): Record<StageName, TenantStageConfig> {
   const out = {} as Record<StageName, TenantStageConfig>;
   if (!isObj(v)) {
@@ -96,8 +147,9 @@ function parseStages(c: Checker, at: string, v: unknown): Record<StageName, Tena
       c.fail(`${at}.${stage}`, 'is required (every tenant gets both stages)');
       continue;
     }
-    c.keys(`${at}.${stage}`, s, ['quota']);
-    out[stage] = { quota: parseQuota(c, `${at}.${stage}.quota`, s.quota) };
+    c.keys(`${at}.${stage}`, s, ['quota', 'domain']);
+    const domain = parseDomain(c, `${at}.${stage}.domain`, s.domain);
+    out[stage] = { quota: parseQuota(c, `${at}.${stage}.quota`, s.quota), ...(domain && { domain }) };
   }
   return out;
 }
@@ -107,7 +159,7 @@ function parseTenant(c: Checker, at: string, v: unknown): TenantConfig | undefin
     c.fail(at, 'must be an object');
     return undefined;
   }
-  c.keys(at, v, ['name', 'contact', 'alarmEmails', 'authorizerCacheTtlSeconds', 'stages']);
+  c.keys(at, v, ['name', 'contact', 'alarmEmails', 'authorizerCacheTtlSeconds', 'stages', 'account', 'region']);
   if (typeof v.name !== 'string' || !TENANT_NAME.test(v.name)) {
     c.fail(`${at}.name`, 'must be 2-32 of [a-z0-9-], starting with a letter');
   }
@@ -126,7 +178,32 @@ function parseTenant(c: Checker, at: string, v: unknown): TenantConfig | undefin
     }
   }
   const stages = parseStages(c, `${at}.stages`, v.stages);
-  return { name: String(v.name), contact, alarmEmails, authorizerCacheTtlSeconds: ttl, stages };
+  const placement = parsePlacement(c, at, v, stages);
+  return { name: String(v.name), contact, alarmEmails, authorizerCacheTtlSeconds: ttl, stages, ...placement };
+}
+
+/**
+ * Where the tenant's stacks go. A custom domain's certificate must be in the stage's own
+ * account and region: API Gateway regional domains take an ACM certificate of their region
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html).
+ */
+function parsePlacement(c: Checker, at: string, v: Obj, stages: Record<StageName, TenantStageConfig>): { account?: string; region?: string } {
+  const out: { account?: string; region?: string } = {};
+  if (v.account !== undefined) {
+    if (typeof v.account !== 'string' || !ACCOUNT.test(v.account)) c.fail(`${at}.account`, 'must be a 12-digit AWS account id (a string)');
+    else out.account = v.account;
+  }
+  if (v.region !== undefined) {
+    if (typeof v.region !== 'string' || !REGION.test(v.region)) c.fail(`${at}.region`, 'must be an AWS region name, e.g. eu-west-1');
+    else out.region = v.region;
+  }
+  for (const stage of STAGES) {
+    const arn = CERTIFICATE_ARN.exec(stages[stage]?.domain?.certificateArn ?? '');
+    if (!arn) continue;
+    if (out.region !== undefined && arn[1] !== out.region) c.fail(`${at}.stages.${stage}.domain.certificateArn`, `must be in the tenant's region ${out.region}`);
+    if (out.account !== undefined && arn[2] !== out.account) c.fail(`${at}.stages.${stage}.domain.certificateArn`, `must be in the tenant's account ${out.account}`);
+  }
+  return out;
 }
 
 /** Validates already-parsed JSON; throws one TenantConfigError listing every problem. */
@@ -139,6 +216,15 @@ export function parseTenants(raw: unknown, source = 'tenants.json'): TenantConfi
     if (t === undefined) return;
     if (seen.has(t.name)) c.fail(`[${i}].name`, `duplicate tenant "${t.name}"`);
     seen.add(t.name);
+  });
+  const domains = new Set<string>();
+  tenants.forEach((t, i) => {
+    for (const stage of STAGES) {
+      const name = t?.stages[stage]?.domain?.name;
+      if (name === undefined) continue;
+      if (domains.has(name)) c.fail(`[${i}].stages.${stage}.domain.name`, `domain ${name} is used twice`);
+      domains.add(name);
+    }
   });
   if (c.problems.length > 0) throw new TenantConfigError(source, c.problems);
   return tenants as TenantConfig[];

@@ -8,7 +8,7 @@ import { StageStack } from './stage-stack';
 import { stackNameFor, type TenantConfig } from './tenant-config';
 
 export interface TenantStacksOptions {
-  /** @default - environment-agnostic stacks */
+  /** Where tenants without their own `account`/`region` go. @default - environment-agnostic stacks */
   readonly env?: Environment;
   /** @default - the default esbuild options of WorkoutKitStage */
   readonly bundling?: nodejs.BundlingOptions;
@@ -21,8 +21,19 @@ export function addTenantStacks(app: App, tenants: readonly TenantConfig[], opti
   for (const tenant of tenants) {
     for (const stage of STAGES) {
       const stackName = stackNameFor(tenant.name, stage);
-      stacks.push(new StageStack(app, stackName, { ...options, stackName, tenant, stage }));
+      stacks.push(new StageStack(app, stackName, { ...options, ...placement(tenant, options.env), stackName, tenant, stage }));
     }
   }
   return stacks;
+}
+
+/**
+ * A tenant's own `account` and `region` win over the default environment, field by field, so
+ * a large tenant can live in an account of its own (docs/scaling.md) with no change of code.
+ */
+export function placement(tenant: TenantConfig, fallback: Environment | undefined): { env?: Environment } {
+  const account = tenant.account ?? fallback?.account;
+  const region = tenant.region ?? fallback?.region;
+  if (account === undefined && region === undefined) return {};
+  return { env: { ...(account !== undefined && { account }), ...(region !== undefined && { region }) } };
 }

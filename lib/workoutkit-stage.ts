@@ -3,7 +3,7 @@
  * fixed physical name, so any number of tenants and stages can share an account.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -15,6 +15,8 @@ import { TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FALLBACK_DEFAULT_QUOTA, type EffectiveQuota } from '../lambdas/core/quota';
 import { StageApi } from './stage-api';
+import { StageDomain } from './stage-domain';
+import type { StageDomain as StageDomainConfig } from './tenant-config';
 import { StageFunctions } from './stage-functions';
 import { StageMonitoring } from './stage-monitoring';
 import { StageQuotaMonitor } from './stage-quota-monitor';
@@ -58,6 +60,11 @@ export interface WorkoutKitStageProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * The stage's own domain (custom domain, certificate, optional hosted zone for the alias).
+   * @default - none: the base URL is the execute-api URL
+   */
+  readonly domain?: StageDomainConfig;
+  /**
    * Directory that holds the handler entries named in FUNCTIONS and package-lock.json.
    * @default the repository root
    */
@@ -77,6 +84,13 @@ export class WorkoutKitStage extends Construct {
   readonly api: StageApi;
   readonly monitoring: StageMonitoring;
   readonly quotaMonitor: StageQuotaMonitor;
+  /** Present when the stage has a custom domain. */
+  readonly domain?: StageDomain;
+  /**
+   * The stage's base URL without a trailing slash, and so its issuer identifier (ISSUER on
+   * every function): `https://{domain}`, else `https://{api-id}.execute-api.{region}.{suffix}/{stage}`.
+   */
+  readonly baseUrl: string;
 
   constructor(scope: Construct, id: string, props: WorkoutKitStageProps) {
     super(scope, id);
@@ -133,6 +147,14 @@ export class WorkoutKitStage extends Construct {
       ...(props.throttle && { throttle: props.throttle }),
     });
 
+    // The issuer is built from the RestApi's id, not from its URL: `api.url` names the Stage,
+    // which depends on the Deployment, its Methods and so these functions (a cycle). The
+    // RestApi itself depends on no function.
+    if (props.domain) this.domain = new StageDomain(this, 'Domain', { domain: props.domain, api: this.api.api });
+    const stack = Stack.of(this);
+    this.baseUrl = this.domain?.url ?? `https://${this.api.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${props.stage}`;
+    for (const fn of Object.values(this.functions)) fn.addEnvironment('ISSUER', this.baseUrl);
+
     // The admin function creates each client's API key and usage plan (POST /admin/clients) and
     // reads its usage. REST_API_ID and the policy come after the API: the API's methods already
     // reference the function, and a separate Policy keeps the function from depending on them.
@@ -149,7 +171,7 @@ export class WorkoutKitStage extends Construct {
 
     this.quotaMonitor = new StageQuotaMonitor(this, 'QuotaMonitor', {
       table: this.table,
-      environment: stageFunctions.environment,
+      environment: { ...stageFunctions.environment, ISSUER: this.baseUrl },
       ...usageScope,
       projectRoot,
       logRetention,
@@ -166,7 +188,7 @@ export class WorkoutKitStage extends Construct {
     });
   }
 
-  /** `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/` */
+  /** `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/` (also served when a custom domain exists) */
   get url(): string {
     return this.api.api.url;
   }

@@ -101,12 +101,32 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     log,
   });
 
+  let server: ReturnType<typeof createGatewayServer> | undefined;
   try {
     if (options.seedDemoCatalogue ?? true) {
       // Each stage starts with the demo sessions (absent ids only), so the walk-through works at once.
       for (const stage of STAGES) await seedDemoCatalogue(documentClient(store.endpoint), store.tableNames[stage]);
     }
     const deps = new Map<StageName, PipelineDeps>();
+    // The server listens before the stages exist: a stage's issuer identifier is its base URL,
+    // and with port 0 that is known only now. Nothing is served before this function returns.
+    server = createGatewayServer({
+      stages: deps,
+      log,
+      ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
+      ...(options.quiet ? {} : { accessLog: (line: string) => console.log(line) }),
+    });
+    const host = options.host ?? '127.0.0.1';
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port ?? 0, host, () => {
+        listening.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (listening.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const quotaDefaults = localQuotaDefaults(tenant, options.quotaDefaults);
     const meters = new Map<StageName, StageMeter>();
     const metering = options.usagePlans ?? options.routes === undefined;
@@ -123,6 +143,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         AUTHORIZER_CACHE_TTL: String(ttl),
         LOCAL_MODE: '1',
         DEFAULT_QUOTA: JSON.stringify(quotaDefaults[stage]),
+        ISSUER: `${url}/${stage}`,
       };
       meters.set(stage, new StageMeter({ doc: documentClient(store.endpoint), tableName: env.TABLE_NAME, defaults: quotaDefaults[stage] }, options.clock ?? Date.now));
       const adminKey = options.adminKeys?.[stage] || loadOrCreateAdminKey(stageDir);
@@ -132,22 +153,6 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       partial[stage] = { adminKey, env, apiId: runtime.apiId, authorizerCache: cache };
     }
 
-    const server = createGatewayServer({
-      stages: deps,
-      log,
-      ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
-      ...(options.quiet ? {} : { accessLog: (line: string) => console.log(line) }),
-    });
-    const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const stages = {} as Record<StageName, LocalGatewayStage>;
     for (const stage of STAGES) stages[stage] = { ...(partial[stage] as Omit<LocalGatewayStage, 'baseUrl'>), baseUrl: `${url}/${stage}` };
 
@@ -155,15 +160,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          listening.close(() => resolve());
           // Idle keep-alive sockets would hold close() open; in-flight requests get a moment.
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), 2000).unref();
+          listening.closeIdleConnections();
+          setTimeout(() => listening.closeAllConnections(), 2000).unref();
         });
         await store.close();
       })());
     return { url, port, stages, store: { endpoint: store.endpoint, kind: store.kind }, close };
   } catch (err) {
+    if (server?.listening) await new Promise<void>((resolve) => server?.close(() => resolve()));
     await store.close();
     throw err;
   }

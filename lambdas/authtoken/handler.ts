@@ -1,29 +1,23 @@
-/** POST /authtoken: clientName + clientSecret → a 4-hour JWT signed by the deployment's key. */
-import { authenticateClient, parseTokenRequest } from '../core/authenticate-client';
-import { configuredScopes } from '../core/client-settings';
+/**
+ * POST /authtoken (clientName + clientSecret in JSON) and POST /oauth2/token (the OAuth 2.0
+ * client-credentials grant): both answer with a 4-hour JWT signed by the deployment's key.
+ */
+import { parseTokenRequest } from '../core/authenticate-client';
 import { issueAccessToken } from '../core/issue-token';
 import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
 import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler } from '../runtime/http';
+import { authenticateWithSecret } from './client-credentials';
+import { oauthToken } from './oauth-token';
 
 export function createAuthtoken(deps: Deps): IntegrationHandler {
   return httpHandler(
     {
       issueToken: async (req) => {
         const tokenRequest = parseTokenRequest(req.json());
-        let scopes: string[] | undefined;
-        await authenticateClient(tokenRequest, {
-          lockedFor: (n) => deps.authFailures.status(n),
-          recordFailure: (n) => deps.authFailures.recordFailure(n),
-          liveSecrets: async (n) => {
-            const record = await deps.clients.get(n, true);
-            if (!record) return undefined;
-            scopes = configuredScopes(record.scopes);
-            return deps.clients.openSecrets(record, Math.floor(deps.clock() / 1000));
-          },
-        }, req.event.requestContext?.identity?.sourceIp);
+        const { scopes } = await authenticateWithSecret(deps, tokenRequest, req.event.requestContext?.identity?.sourceIp);
         const key = await deps.signingKeys.current();
         const issued = await issueAccessToken(
           { clientName: tokenRequest.clientName, userInfo: tokenRequest.userInfo, ...(tokenRequest.sub ? { sub: tokenRequest.sub } : {}), ...(scopes ? { scopes } : {}) },
@@ -36,6 +30,7 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
         const { jti: _jti, ...body } = issued;
         return { status: 200, body };
       },
+      oauthToken: oauthToken(deps),
     },
     { clock: deps.clock },
   );

@@ -50,7 +50,7 @@ export function secretMatches(presented: string, secrets: readonly Buffer[]): bo
  * Failures are counted per clientName *and* caller address: a stranger who knows a client's
  * (public) name can lock out only its own address, never the client's backend.
  */
-export interface ClientAuthenticatorDeps {
+export interface LockoutDeps {
   /** A consistent read: seconds the key is locked for (0: it may try). */
   lockedFor(attemptKey: string): Promise<{ failures: number; lockedFor: number }>;
   /**
@@ -58,6 +58,9 @@ export interface ClientAuthenticatorDeps {
    * when the limit was reached first (so a concurrent burst cannot pass it).
    */
   recordFailure(attemptKey: string): Promise<{ counted: true } | { counted: false; lockedFor: number }>;
+}
+
+export interface ClientAuthenticatorDeps extends LockoutDeps {
   /** The client's live secrets, or undefined for an unknown name. */
   liveSecrets(clientName: string): Promise<readonly Buffer[] | undefined>;
 }
@@ -70,27 +73,45 @@ const lockedOut = (retryAfter: number) =>
   new RateLimitedError('Too many failed attempts for this client from this address; retry later', { retryAfter });
 
 /**
- * A locked key is refused before any secret is compared, so a guess made while locked learns
- * nothing, not even through timing. A wrong secret answers invalid_client only when its failure
- * was counted under the limit; past it the answer is 429 like any attempt while locked. A
- * correct secret does not clear earlier failures (they end with their window): if it did, a
- * burst of guesses with one right secret among them would start counting afresh and get
- * further than the limit.
+ * The lock-out rule around one authentication attempt, whatever proves the client (a secret at
+ * /authtoken or /oauth2/token, a signed assertion at /oauth2/token). A locked key is refused
+ * before anything is checked, so a guess made while locked learns nothing, not even through
+ * timing. An invalid_client from `attempt` answers as such only when its failure was counted
+ * under the limit; past it the answer is 429 like any attempt while locked. A success does not
+ * clear earlier failures (they end with their window): if it did, a burst of guesses with one
+ * right secret among them would start counting afresh and get further than the limit.
  */
-export async function authenticateClient(
-  req: TokenRequest,
-  deps: ClientAuthenticatorDeps,
+export async function withLockout<T>(
+  clientName: string,
   sourceIp: string | undefined,
-): Promise<void> {
-  const name = CLIENT_NAME_PATTERN.test(req.clientName) ? req.clientName : undefined;
-  if (name === undefined) throw new InvalidClientError('Invalid client credentials');
-  const key = attemptKey(name, sourceIp);
+  deps: LockoutDeps,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const key = attemptKey(clientName, sourceIp);
   const status = await deps.lockedFor(key);
   if (status.lockedFor > 0) throw lockedOut(status.lockedFor);
-  const secrets = await deps.liveSecrets(name);
-  if (!secretMatches(req.clientSecret, secrets ?? [])) {
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!(err instanceof InvalidClientError)) throw err;
     const failure = await deps.recordFailure(key);
     if (!failure.counted) throw lockedOut(failure.lockedFor);
-    throw new InvalidClientError('Invalid client credentials');
+    throw err;
   }
+}
+
+/** `challenge`: the WWW-Authenticate of the refusal (Basic at the token endpoint). */
+export async function authenticateClient(
+  req: Pick<TokenRequest, 'clientName' | 'clientSecret'>,
+  deps: ClientAuthenticatorDeps,
+  sourceIp: string | undefined,
+  challenge?: string,
+): Promise<void> {
+  const refusal = () => new InvalidClientError('Invalid client credentials', challenge === undefined ? {} : { challenge });
+  const name = CLIENT_NAME_PATTERN.test(req.clientName) ? req.clientName : undefined;
+  if (name === undefined) throw refusal();
+  await withLockout(name, sourceIp, deps, async () => {
+    const secrets = await deps.liveSecrets(name);
+    if (!secretMatches(req.clientSecret, secrets ?? [])) throw refusal();
+  });
 }

@@ -22,7 +22,11 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'quota_exceeded'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  // RFC 6749 §5.2: the token endpoint's own codes (POST /oauth2/token).
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'unauthorized_client';
 
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
@@ -42,24 +46,34 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   rate_limited: 429,
   quota_exceeded: 429,
   service_unavailable: 503,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  unauthorized_client: 400,
 };
 
 export interface ErrorOptions {
   cause?: unknown;
   /** Seconds, for 429 answers (Retry-After). */
   retryAfter?: number;
+  /**
+   * The WWW-Authenticate challenge of a 401 when it is not Bearer: RFC 6749 §5.2 wants the
+   * scheme the client used (`Basic` at the token endpoint).
+   */
+  challenge?: string;
 }
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryAfter?: number;
+  readonly challenge?: string;
   constructor(code: ErrorCode, description: string, options: ErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
     this.status = STATUS_OF[code];
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    if (options.challenge !== undefined) this.challenge = options.challenge;
   }
 }
 
@@ -91,6 +105,9 @@ export const ConflictError = define('conflict', 'ConflictError');
 export const RateLimitedError = define('rate_limited', 'RateLimitedError');
 export const QuotaExceededError = define('quota_exceeded', 'QuotaExceededError');
 export const ServiceUnavailableError = define('service_unavailable', 'ServiceUnavailableError');
+export const UnsupportedGrantTypeError = define('unsupported_grant_type', 'UnsupportedGrantTypeError');
+export const InvalidScopeError = define('invalid_scope', 'InvalidScopeError');
+export const UnauthorizedClientError = define('unauthorized_client', 'UnauthorizedClientError');
 
 export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError;

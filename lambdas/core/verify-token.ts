@@ -72,8 +72,11 @@ export interface VerifierDeps {
 /** Header members that would let the token choose its own key, or change how it is read. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 const CLIENT_NAME = /^[a-z0-9-]{3,64}$/;
-/** Every deployment's issuer starts so (runtime/env.ts); a clientName cannot (no ':'). */
-const ISSUER_PREFIX = 'workoutkit:';
+/**
+ * Every deployment's issuer is a URL (its base URL, runtime/env.ts), so it has a ':'; a
+ * clientName cannot. An `iss` with ':' that is not ours is another deployment's token.
+ */
+const isDeploymentIssuer = (iss: string): boolean => iss.includes(':');
 
 export type TokenVerifier = (token: string) => Promise<AuthenticatedEntity>;
 
@@ -85,7 +88,7 @@ export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
     checkClaimTypes(jwt.payload);
     const now = Math.floor(clock() / 1000);
     const alg = jwt.header.alg as Alg;
-    if (typeof jwt.payload.iss === 'string' && jwt.payload.iss !== deps.issuer && jwt.payload.iss.startsWith(ISSUER_PREFIX)) {
+    if (typeof jwt.payload.iss === 'string' && jwt.payload.iss !== deps.issuer && isDeploymentIssuer(jwt.payload.iss)) {
       throw new InvalidTokenError('Token was issued by another deployment (tenant or stage)');
     }
     const issued = jwt.payload.iss === deps.issuer;

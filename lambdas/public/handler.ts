@@ -1,4 +1,7 @@
-/** Unauthenticated routes: the deployment's JWKS, the OpenAPI document, the SDK launch check and the developer portal. */
+/** Unauthenticated routes: the deployment's JWKS and OAuth metadata, the OpenAPI document, the SDK launch check and the developer portal. */
+import { authorizationServerMetadata } from '../core/authorization-server-metadata';
+import { DEFAULT_CLIENT_SCOPES } from '../core/client-settings';
+import { ROUTES } from '../gateway/routes';
 import { PUBLIC_JWKS_MAX_AGE_SECONDS } from '../gateway/settings';
 import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
@@ -22,6 +25,15 @@ function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
   };
 }
 
+/** Scopes the API knows: every client's default ones and those routes require. */
+export const KNOWN_SCOPES: readonly string[] = [...new Set([...DEFAULT_CLIENT_SCOPES, ...ROUTES.flatMap((r) => r.scopes ?? [])])];
+
+/** RFC 8414 metadata: a function of the issuer identifier, fixed per deployment. */
+function getAuthorizationServerMetadata(deps: Pick<Deps, 'issuer'>): Operation {
+  const body = authorizationServerMetadata(deps.issuer, KNOWN_SCOPES);
+  return async () => ({ status: 200, body, headers: { 'Cache-Control': 'public, max-age=300' } });
+}
+
 /** The document is a pure function of the code: built once per container. */
 function getOpenApi(): Operation {
   let doc: Record<string, unknown> | undefined;
@@ -29,7 +41,7 @@ function getOpenApi(): Operation {
 }
 
 export function publicOperations(deps: Deps): Record<string, Operation> {
-  return { getJwks: getJwks(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps), ...portalOperations(deps) };
+  return { getJwks: getJwks(deps), getAuthorizationServerMetadata: getAuthorizationServerMetadata(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps), ...portalOperations(deps) };
 }
 
 export function createPublic(deps: Deps): IntegrationHandler {

@@ -29,6 +29,14 @@ export interface RuntimeEnv {
   USAGE_BACKEND?: 'apigateway';
   /** The stage's REST API id (functions that create or read usage plans). */
   REST_API_ID?: string;
+  /**
+   * The deployment's issuer identifier: the stage's base URL without a trailing slash,
+   * `https://{custom domain}` when the stage has one, else
+   * `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` (lib/stage-functions.ts);
+   * `http://127.0.0.1:{port}/{stage}` in the local gateway. Fixed per deployment and never
+   * taken from a request (a Host header is the caller's to choose).
+   */
+  ISSUER: string;
 }
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -49,6 +57,7 @@ export function readRuntimeEnv(source: EnvSource = process.env): RuntimeEnv {
     TABLE_NAME: need('TABLE_NAME'),
     KEYRING: keyring,
     AUTHORIZER_CACHE_TTL: String(clampCacheTtl(source.AUTHORIZER_CACHE_TTL ? Number(source.AUTHORIZER_CACHE_TTL) : undefined)),
+    ISSUER: parseIssuer(need('ISSUER')),
   };
   if (keyring === 'kms') env.KMS_KEY_ID = need('KMS_KEY_ID');
   else env.LOCAL_KEY_FILE = need('LOCAL_KEY_FILE');
@@ -64,10 +73,28 @@ export function readRuntimeEnv(source: EnvSource = process.env): RuntimeEnv {
 }
 
 /**
- * The deployment's issuer identifier, the one home of that value: the `iss` of tokens this
- * deployment signs, and the audience a client token's `aud` must name when its client has no
- * audience of its own (core/claims.ts checkAudience). Never a valid clientName (it has ':').
+ * An issuer identifier per RFC 8414 §2: an http(s) URL with no query or fragment; kept
+ * without a trailing slash so `{issuer}/oauth2/token` and the token's `iss` agree byte for byte.
  */
-export function deploymentIssuer(env: Pick<RuntimeEnv, 'TENANT' | 'STAGE'>): string {
-  return `workoutkit:${env.TENANT}:${env.STAGE}`;
+export function parseIssuer(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('ISSUER must be an absolute URL');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new Error('ISSUER must be an http(s) URL without query, fragment or credentials');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * The deployment's issuer identifier, the one home of that value: the `iss` of tokens this
+ * deployment signs, the `issuer` of its RFC 8414 metadata, and the audience a client token's
+ * `aud` must name when its client has no audience of its own (core/claims.ts checkAudience).
+ * Never a valid clientName (it has ':').
+ */
+export function deploymentIssuer(env: Pick<RuntimeEnv, 'ISSUER'>): string {
+  return env.ISSUER;
 }

@@ -65,7 +65,8 @@ const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-
 export function errorResult(err: GatewayError, format: RouteSpec['errorFormat'] = undefined): APIGatewayProxyResult {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   const description = err.message.replace(/["\\\r\n]/g, ' ');
-  if (isBearerChallenge(err.code)) headers['WWW-Authenticate'] = `Bearer error="${err.code}", error_description="${description}"`;
+  if (err.challenge !== undefined) headers['WWW-Authenticate'] = err.challenge;
+  else if (isBearerChallenge(err.code)) headers['WWW-Authenticate'] = `Bearer error="${err.code}", error_description="${description}"`;
   if (err.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfter)));
   // Contract, "Errors": on POST /graphql every error also carries GraphQL's format, same status.
   const body = format === 'graphql' ? errorBody(err.code, err.message) : { error: err.code, error_description: err.message };

@@ -18,6 +18,7 @@
  * | idempotency claim  | IDEMPOTENCY#<client>#<key>#<sub> | EVENTS           |
  * | usage counter      | USAGE#<client>             | <period start>         |
  * | auth failure log   | AUTHLOG#<client>           | <iso time>#<id>        |
+ * | used assertion jti | ASSERTION#<sha256(c, jti)> | JTI                    |
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /** Epoch seconds; DynamoDB TTL deletes late, so every read also filters on it. */

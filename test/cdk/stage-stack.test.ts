@@ -160,7 +160,7 @@ describe.each(STAGES)('Acme-%s', (stage) => {
       const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
       // REST_API_ID only where usage plans are managed or read (admin, quota monitor).
       expect(Object.keys(vars).filter((k) => k !== 'REST_API_ID').sort()).toEqual(['AUTHORIZER_CACHE_TTL', 'DEFAULT_QUOTA',
-        'KEYRING', 'KMS_KEY_ID', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TENANT', 'USAGE_BACKEND']);
+        'ISSUER', 'KEYRING', 'KMS_KEY_ID', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TENANT', 'USAGE_BACKEND']);
       expect(vars).toMatchObject({ TENANT: 'acme', STAGE: stage, KEYRING: 'kms', AUTHORIZER_CACHE_TTL: '60' });
     }
   });

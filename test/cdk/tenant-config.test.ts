@@ -77,3 +77,45 @@ test('names stacks <Tenant>-<stage>', () => {
   expect(stackNameFor('acme', 'sandbox')).toBe('Acme-sandbox');
   expect(stackNameFor('big-co', 'prod')).toBe('Big-co-prod');
 });
+
+describe('account, region and custom domains', () => {
+  const domain = { name: 'api.acme.example', certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/abc-123' };
+  const withDomain = (extra: Record<string, unknown> = {}, stageDomain: Record<string, unknown> = domain) => {
+    const t = valid();
+    return { ...t, ...extra, stages: { ...t.stages, prod: { ...t.stages.prod, domain: stageDomain } } };
+  };
+
+  test('reads a tenant account and region and a stage domain with its hosted zone', () => {
+    const [t] = parseTenants([withDomain({ account: '111122223333', region: 'eu-west-1' }, { ...domain, hostedZone: { id: 'Z123ABC', name: 'acme.example.' } })]);
+    expect(t).toMatchObject({ account: '111122223333', region: 'eu-west-1' });
+    expect(t?.stages.prod.domain).toEqual({ ...domain, hostedZone: { id: 'Z123ABC', name: 'acme.example' } });
+    expect(t?.stages.sandbox.domain).toBeUndefined();
+  });
+
+  test('leaves account, region and domain out when the tenant names none', () => {
+    const [t] = parseTenants([valid()]);
+    expect(t && 'account' in t).toBe(false);
+    expect(t && 'region' in t).toBe(false);
+    expect(t && 'domain' in t.stages.prod).toBe(false);
+  });
+
+  test('rejects a malformed account, region, domain name, certificate ARN and hosted zone', () => {
+    const problems = problemsOf([
+      withDomain({ account: 1234, region: 'Europe' }, { name: 'API.acme', certificateArn: 'arn:aws:iam::1:role/x', hostedZone: { id: 'nope', name: 'other.example' } }),
+    ]);
+    for (const at of ['account', 'region', 'stages.prod.domain.name', 'stages.prod.domain.certificateArn', 'stages.prod.domain.hostedZone.id', 'stages.prod.domain.hostedZone.name']) {
+      expect(problems).toContainEqual(expect.stringContaining(`[0].${at}:`));
+    }
+  });
+
+  test("rejects a certificate outside the tenant's region or account (regional domains need their region's certificate)", () => {
+    expect(problemsOf([withDomain({ account: '111122223333', region: 'us-east-1' })])).toEqual([expect.stringMatching(/certificateArn: must be in the tenant's region us-east-1/)]);
+    expect(problemsOf([withDomain({ account: '999999999999' })])).toEqual([expect.stringMatching(/certificateArn: must be in the tenant's account 999999999999/)]);
+  });
+
+  test('rejects one domain name used by two stages', () => {
+    const t = withDomain();
+    const twice = { ...t, stages: { ...t.stages, sandbox: { ...t.stages.sandbox, domain } } };
+    expect(problemsOf([twice])).toEqual([expect.stringMatching(/domain api\.acme\.example is used twice/)]);
+  });
+});

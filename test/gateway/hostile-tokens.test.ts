@@ -12,7 +12,8 @@ import { startTestGateway, type TestGateway } from '../support/local-gateway';
 let gw: TestGateway;
 let acmeSecret: string;
 let deploymentKid: string;
-const ISSUER = { sandbox: 'workoutkit:local:sandbox', prod: 'workoutkit:local:prod' };
+/** Each stage's issuer identifier: its base URL. */
+let ISSUER: { sandbox: string; prod: string };
 const acmeEs = keyPair('ES256', 'acme-es');
 const acmeRs = keyPair('RS256', 'acme-rs');
 const otherEs = keyPair('ES256', 'acme-es'); // another client's key under the same kid
@@ -20,6 +21,7 @@ const twinEs = keyPair('ES256', 'placeholder');
 
 beforeAll(async () => {
   gw = await startTestGateway();
+  ISSUER = { sandbox: gw.url('sandbox'), prod: gw.url('prod') };
   acmeSecret = await createClient(gw, 'sandbox', 'acme-app');
   await putKeys(gw, 'sandbox', 'acme-app', { jwks: { keys: [acmeEs.publicJwk, acmeRs.publicJwk] } });
   await createClient(gw, 'sandbox', 'other-app');

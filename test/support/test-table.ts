@@ -49,6 +49,8 @@ export async function createTestTable(stage: StageName = 'sandbox', tenant = 'te
     DYNAMODB_ENDPOINT: endpoint,
     AUTHORIZER_CACHE_TTL: '60',
     LOCAL_MODE: '1',
+    // A local stage's shape (local/gateway.ts); no server listens there in store tests.
+    ISSUER: `http://127.0.0.1:3000/${stage}`,
   };
   return { store, env, deps: (clock) => buildDeps(env, clock ? { clock } : {}), close: () => store.close() };
 }

@@ -65,6 +65,39 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     { token: str('a JWT signed by the deployment key (ES256, kid in header)'), tokenType: { const: 'Bearer' }, expiresIn: { const: 14400 }, expiresAt: isoTime('exp as ISO 8601 UTC') },
     ['token', 'tokenType', 'expiresIn', 'expiresAt'],
   ),
+  OAuthTokenRequest: obj(
+    {
+      grant_type: { const: 'client_credentials' },
+      scope: str("space-separated; each must be one of the client's scopes (default: all of them)"),
+      client_id: str('the clientName (client_secret_post; optional with private_key_jwt)'),
+      client_secret: str('client_secret_post only'),
+      client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
+      client_assertion: str('private_key_jwt: the signed assertion'),
+    },
+    ['grant_type'],
+  ),
+  OAuthTokenResponse: obj(
+    {
+      access_token: str('a JWT signed by the deployment key (ES256, kid in header), iss = the issuer'),
+      token_type: { const: 'Bearer' },
+      expires_in: { const: 14400 },
+      scope: str('the granted scopes, space-separated'),
+    },
+    ['access_token', 'token_type', 'expires_in', 'scope'],
+  ),
+  AuthorizationServerMetadata: obj(
+    {
+      issuer: str("the stage's base URL", { format: 'uri' }),
+      token_endpoint: str('{issuer}/oauth2/token', { format: 'uri' }),
+      jwks_uri: str('{issuer}/.well-known/jwks.json', { format: 'uri' }),
+      grant_types_supported: { type: 'array', items: { const: 'client_credentials' } },
+      response_types_supported: { type: 'array', maxItems: 0, description: 'none: no grant here uses an authorization endpoint' },
+      token_endpoint_auth_methods_supported: { type: 'array', items: { enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] } },
+      token_endpoint_auth_signing_alg_values_supported: { type: 'array', items: { enum: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] } },
+      scopes_supported: { type: 'array', items: str() },
+    },
+    ['issuer', 'token_endpoint', 'jwks_uri', 'grant_types_supported', 'response_types_supported', 'token_endpoint_auth_methods_supported'],
+  ),
   Jwks: obj({ keys: { type: 'array', items: obj({ kty: str(), kid: str(), alg: str(), use: str(), crv: str(), x: str(), y: str() }, ['kty', 'kid']) } }, ['keys']),
   AuthenticatedEntity: obj(
     {

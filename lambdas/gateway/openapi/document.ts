@@ -132,8 +132,8 @@ function operationObject(route: RouteSpec, doc: OperationDoc): Record<string, un
       ? {
           requestBody: {
             required: true,
-            description: JSON_BODY_NOTE,
-            content: { 'application/json': { schema: { $ref: `#/components/schemas/${doc.requestBody}` } } },
+            ...(doc.requestContentType === undefined ? { description: JSON_BODY_NOTE } : {}),
+            content: { [doc.requestContentType ?? 'application/json']: { schema: { $ref: `#/components/schemas/${doc.requestBody}` } } },
           },
         }
       : {}),
@@ -172,6 +172,7 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES, docs: Readon
     },
     servers: [
       { url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}', variables: { apiId: { default: 'abc123' }, region: { default: 'eu-west-1' }, stage: { default: 'sandbox', enum: ['sandbox', 'prod'] } } },
+      { url: 'https://{customDomain}', description: "a stage's custom domain, when the tenant config gives it one", variables: { customDomain: { default: 'api.example.com' } } },
       { url: 'http://127.0.0.1:3000/{stage}', description: 'the local gateway (npm start)', variables: { stage: { default: 'sandbox', enum: ['sandbox', 'prod'] } } },
     ],
     tags: TAGS.filter((t) => sorted.some((r) => docs[routeKey(r)]?.tag === t.name)),

@@ -27,6 +27,8 @@ export interface OperationDoc {
   readonly tag: 'auth' | 'sessions' | 'sdk' | 'catalog' | 'settings' | 'operator' | 'meta';
   readonly description?: string;
   readonly requestBody?: string;
+  /** @default 'application/json' */
+  readonly requestContentType?: string;
   readonly parameters?: readonly ParameterDoc[];
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   /** Error codes beyond those implied by the route's auth mode and body. */
@@ -47,6 +49,27 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     requestBody: 'AuthTokenRequest',
     responses: { 200: { description: 'a 4-hour token', schema: 'TokenResponse' } },
     errors: ['invalid_client'],
+  },
+  'POST /oauth2/token': {
+    tag: 'auth',
+    description:
+      'The OAuth 2.0 client-credentials grant (RFC 6749 §4.4). Client authentication: HTTP Basic with the form-urlencoded clientName and ' +
+      'clientSecret (`client_secret_basic`), `client_id` + `client_secret` in the form (`client_secret_post`), or an RFC 7523 assertion ' +
+      '(`private_key_jwt`: `iss` = `sub` = clientName, `aud` = this URL or the issuer, `exp` at most 300 s ahead, a single-use `jti`, ' +
+      "signed RS/ES with one of the client's registered keys) — exactly one of them. `scope` narrows the client's scopes. " +
+      'Errors are RFC 6749 §5.2 objects; a failed Basic authentication answers `WWW-Authenticate: Basic`. Failed attempts count ' +
+      'towards the same lock-out as POST /authtoken.',
+    requestBody: 'OAuthTokenRequest',
+    requestContentType: 'application/x-www-form-urlencoded',
+    responses: {
+      200: { description: 'a 4-hour token, the same kind POST /authtoken issues', schema: 'OAuthTokenResponse', headers: { 'Cache-Control': 'no-store' } },
+    },
+    errors: ['invalid_client', 'unsupported_grant_type', 'invalid_scope', 'unauthorized_client', 'rate_limited'],
+  },
+  'GET /.well-known/oauth-authorization-server': {
+    tag: 'auth',
+    description: "RFC 8414 metadata. `issuer` is the stage's base URL and the `iss` of every token the stage issues; `jwks_uri` holds their keys.",
+    responses: { 200: { description: 'the authorization server metadata', schema: 'AuthorizationServerMetadata' } },
   },
   'GET /.well-known/jwks.json': {
     tag: 'auth',
