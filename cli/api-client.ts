@@ -13,6 +13,10 @@ export interface ApiCall {
   /** Relative to the stage base URL; path parameters already encoded. */
   readonly path: string;
   readonly body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead of a JSON body (POST /oauth2/token). */
+  readonly form?: Readonly<Record<string, string>>;
+  /** Extra request headers (e.g. HTTP Basic client authentication). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Operator API: signed (AWS) or carrying the operator key (local). */
   readonly operator?: boolean;
   /** Extra hints by API error code, for this command (e.g. not_found → "create it first"). */
@@ -115,8 +119,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   const send = async (call: ApiCall): Promise<ApiAnswer> => {
     const url = new URL(`${target.baseUrl}${call.path}`);
-    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-    let headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const body = call.form !== undefined ? new URLSearchParams(call.form).toString() : call.body === undefined ? undefined : JSON.stringify(call.body);
+    const contentType = call.form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
+    let headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': contentType }), ...call.headers };
     if (call.operator) headers = await operatorHeaders(call.method, url, headers, body);
     let res: Response;
     try {

@@ -59,7 +59,11 @@ function outputsSources(given: string | undefined): string[] {
   return files.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
 }
 
-function readOutputsUrl(given: string | undefined, tenant: string, stage: StageName): string {
+/**
+ * The stage's base URL from the outputs: `BaseUrl` (the custom domain when the stage has one),
+ * else `ApiUrl`; and the region of the execute-api URL, which SigV4 needs on a custom domain too.
+ */
+function readOutputsUrl(given: string | undefined, tenant: string, stage: StageName): { url: string; region?: string } {
   const stackName = stackNameFor(tenant, stage);
   const files = outputsSources(given);
   if (files.length === 0) {
@@ -67,6 +71,7 @@ function readOutputsUrl(given: string | undefined, tenant: string, stage: StageN
     throw usageError(`No CDK outputs file at ${where}`, DEPLOY_HINT(stackName, tenant));
   }
   let url: string | undefined;
+  let apiUrl: string | undefined;
   const known = new Set<string>();
   for (const file of files) {
     let outputs: unknown;
@@ -78,8 +83,12 @@ function readOutputsUrl(given: string | undefined, tenant: string, stage: StageN
     if (!outputs || typeof outputs !== 'object') continue;
     for (const k of Object.keys(outputs)) known.add(k);
     const stack = (outputs as Record<string, unknown>)[stackName];
-    const value = typeof stack === 'object' && stack !== null ? (stack as Record<string, unknown>).ApiUrl : undefined;
-    if (typeof value === 'string') url = value;
+    const values = typeof stack === 'object' && stack !== null ? (stack as Record<string, unknown>) : {};
+    const value = typeof values.BaseUrl === 'string' ? values.BaseUrl : values.ApiUrl;
+    if (typeof value === 'string') {
+      url = value;
+      apiUrl = typeof values.ApiUrl === 'string' ? values.ApiUrl : undefined;
+    }
   }
   if (url === undefined) {
     const list = [...known].join(', ');
@@ -88,17 +97,26 @@ function readOutputsUrl(given: string | undefined, tenant: string, stage: StageN
       `deploy it with: npx cdk deploy ${stackName} --outputs-file ${given ?? `${DEFAULT_OUTPUTS_DIR}/${tenant}.json`}${list ? ` (the files have: ${list})` : ''}`,
     );
   }
-  return url;
+  let region: string | undefined;
+  try {
+    region = typeof apiUrl === 'string' ? regionOfHost(new URL(apiUrl).hostname) : undefined;
+  } catch {
+    region = undefined;
+  }
+  return region === undefined ? { url } : { url, region };
 }
 
 export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Target {
   let raw = opts.url ?? env.WK_URL;
   let stage: string | undefined = opts.stage;
+  let outputsRegion: string | undefined;
   if (opts.tenant !== undefined || (raw === undefined && opts.stage !== undefined)) {
     if (opts.url !== undefined) throw usageError('Give either --url or --tenant with --stage, not both');
     if (opts.tenant === undefined || opts.stage === undefined) throw usageError('--tenant and --stage go together', 'e.g. --tenant acme --stage sandbox');
     if (!(STAGES as readonly string[]).includes(opts.stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')}`);
-    raw = readOutputsUrl(opts.outputsFile ?? env.WK_CDK_OUTPUTS, opts.tenant.toLowerCase(), opts.stage as StageName);
+    const found = readOutputsUrl(opts.outputsFile ?? env.WK_CDK_OUTPUTS, opts.tenant.toLowerCase(), opts.stage as StageName);
+    raw = found.url;
+    outputsRegion = found.region;
   }
   if (raw === undefined) {
     throw usageError(
@@ -117,7 +135,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Targ
   const baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   stage ??= url.pathname.split('/').filter(Boolean).pop();
 
-  const hostRegion = regionOfHost(url.hostname);
+  // A custom domain names no region; the outputs file's execute-api URL does.
+  const hostRegion = regionOfHost(url.hostname) ?? outputsRegion;
   const mode = opts.auth ?? 'auto';
   let operatorAuth: OperatorAuth;
   if (mode === 'admin-key' || (mode === 'auto' && hostRegion === undefined)) {

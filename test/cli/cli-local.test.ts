@@ -107,6 +107,19 @@ describe('workoutkit token', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stderr)).toMatchObject({ error: 'invalid_client', status: 401 });
   });
+  it('--oauth: gets a token through the client-credentials grant, narrowed by --scope', async () => {
+    const created = await cli(['client', 'create', 'cli-oauth', '--scopes', 'read,write', '--url', url, '--json'], env);
+    const secret = created.json().clientSecret as string;
+    const run = await cli(['token', 'cli-oauth', '--oauth', '--scope', 'read', '--url', url], { WK_CLIENT_SECRET: secret });
+    expect(run.code).toBe(0);
+    const verified = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: run.stdout.trim() });
+    expect(verified.body).toMatchObject({ clientName: 'cli-oauth', tokenKind: 'issued', scope: ['read'] });
+    const outside = await cli(['token', 'cli-oauth', '--oauth', '--scope', 'settings', '--url', url, '--json'], { WK_CLIENT_SECRET: secret });
+    expect(outside.code).toBe(1);
+    expect(JSON.parse(outside.stderr)).toMatchObject({ error: 'invalid_scope', status: 400 });
+    const withSub = await cli(['token', 'cli-oauth', '--oauth', '--sub', 'u', '--url', url], { WK_CLIENT_SECRET: secret });
+    expect(withSub.code).toBe(2);
+  });
 });
 
 describe('workoutkit sessions import', () => {

@@ -12,6 +12,7 @@ writeFileSync(
   JSON.stringify({
     'Acme-sandbox': { ApiUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/sandbox/', TableName: 't' },
     'Acme-prod': { ApiUrl: 'https://f6g7h8i9j0.execute-api.eu-west-1.amazonaws.com/prod/' },
+    'Initech-prod': { ApiUrl: 'https://k1l2m3n4o5.execute-api.eu-central-1.amazonaws.com/prod/', BaseUrl: 'https://api.initech.example' },
   }),
 );
 
@@ -29,6 +30,11 @@ describe('resolveTarget', () => {
   it('reads <Tenant>-<stage> ApiUrl from the outputs file and signs with SigV4 in the host region', () => {
     const t = resolveTarget({ tenant: 'acme', stage: 'prod', outputsFile }, {});
     expect(t).toEqual({ baseUrl: 'https://f6g7h8i9j0.execute-api.eu-west-1.amazonaws.com/prod', operatorAuth: { kind: 'iam', region: 'eu-west-1' }, stage: 'prod' });
+  });
+
+  it("prefers the BaseUrl output (the stage's custom domain) and still signs in the execute-api URL's region", () => {
+    const t = resolveTarget({ tenant: 'initech', stage: 'prod', outputsFile }, {});
+    expect(t).toEqual({ baseUrl: 'https://api.initech.example', operatorAuth: { kind: 'iam', region: 'eu-central-1' }, stage: 'prod' });
   });
 
   it('uses the operator key for the local gateway URL', () => {
