@@ -84,7 +84,7 @@ describe('docs/iam/cfn-execution-policy.json', () => {
   const exec = policy('cfn-execution-policy.json');
   const prefixOf: Record<string, string> = {
     ApiGateway: 'apigateway', CloudWatch: 'cloudwatch', DynamoDB: 'dynamodb', Events: 'events', IAM: 'iam',
-    KMS: 'kms', Lambda: 'lambda', Logs: 'logs', SNS: 'sns',
+    KMS: 'kms', Lambda: 'lambda', Logs: 'logs', SNS: 'sns', Route53: 'route53',
   };
   test('covers the services of every resource type the templates create', () => {
     const types = new Set(artifacts.flatMap((a) => Object.values(a.template.Resources as Record<string, { Type: string }>).map((r) => r.Type)));
