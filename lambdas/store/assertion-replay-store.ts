@@ -32,7 +32,7 @@ export class AssertionReplayStore {
     try {
       await guarded('record assertion jti', () =>
         this.doc.send(
-          // IAM: dynamodb:PutItem on the deployment's table.
+          // iam: dynamodb:PutItem table dynamodb:LeadingKeys=ASSERTION#<digest>
           new PutCommand({
             TableName: this.tableName,
             Item: { ...keyOf(clientName, jti), type: 'assertion-jti', [TTL_ATTRIBUTE]: keepUntil },
