@@ -16,5 +16,5 @@ const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
 // A tenant's own `account`/`region` in tenants.json override these (lib/tenant-stacks.ts).
-addTenantStacks(app, loadTenants(), account || region ? { env: { ...(account && { account }), ...(region && { region }) } } : {});
+addTenantStacks(app, loadTenants(), account && region ? { env: { account, region } } : {});
 app.synth();

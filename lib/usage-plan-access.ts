@@ -8,7 +8,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-tagging-supported-resources.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { DEPLOYMENT_TAG } from '../lambdas/store/apigateway-usage';
@@ -72,7 +72,11 @@ export function acknowledgeUsagePlanWildcards(policy: iam.Policy): void {
   const reason =
     'Usage plans and API keys are created at run time (one plan per client), so their ids cannot be in the template; ' +
     'every statement on these ARNs requires aws:ResourceTag/' + DEPLOYMENT_TAG + ' = this REST API id/stage.';
-  const prefix = 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::';
+  // cdk-nag names the region as the template has it: a placeholder, or the literal region of a
+  // stack with its own environment (a tenant with `region` in tenants.json).
+  const stackRegion = Stack.of(policy).region;
+  const region = Token.isUnresolved(stackRegion) ? '<AWS::Region>' : stackRegion;
+  const prefix = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::`;
   Validations.of(policy).acknowledge(
     ...['/usageplans/*', '/usageplans/*/keys', '/usageplans/*/usage', '/apikeys/*'].map((p) => ({ id: `${prefix}${p}]`, reason })),
   );
