@@ -57,7 +57,7 @@ export function formDecode(value: string, what: string): string {
 export function parseForm(body: Buffer, contentType: string | undefined): Map<string, string> {
   const media = (contentType ?? '').split(';');
   if ((media[0] ?? '').trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
-    throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded');
+    throw new InvalidRequestError('Content-Type must be application/x-www-form-urlencoded for a token request');
   }
   const charset = media.slice(1).map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
   if (charset !== undefined && charset.replace(/"/g, '') !== 'charset=utf-8') throw new InvalidRequestError('The form must be UTF-8');
