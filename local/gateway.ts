@@ -14,7 +14,8 @@ import { startEmbeddedStore } from './embedded-store';
 import { type GatewayHooks, type PipelineDeps } from './request-pipeline';
 import { ensureKeyringFile, loadOrCreateAdminKey } from './secret-files';
 import { createGatewayServer } from './server';
-import { createStageRuntime, type FunctionOverrides, loadFunctionModules } from './stage-runtime';
+import { createStageRuntime, fakeApiId, type FunctionOverrides, loadFunctionModules } from './stage-runtime';
+import { type BundledFunctions, type BundleOptions, bundledFunctions } from './bundles';
 import type { EffectiveQuota } from '../lambdas/core/quota';
 import { localQuotaDefaults } from './usage-defaults';
 import { StageMeter, usagePlanHooks } from './usage-metering';
@@ -61,6 +62,12 @@ export interface LocalGatewayOptions {
   readonly rootDir?: string;
   /** How long a request body may take to arrive. @default REQUEST_DEADLINE_MS (local/server.ts) */
   readonly bodyTimeoutMs?: number;
+  /**
+   * Run the functions from the synthesized bundles in this cdk.out, each in its own Node 22
+   * process with its template environment (local/bundles.ts), instead of the sources.
+   * `functions` entries still win. @default the TypeScript sources
+   */
+  readonly bundles?: BundleOptions;
 }
 
 export interface LocalGatewayStage {
@@ -76,6 +83,8 @@ export interface LocalGateway {
   readonly port: number;
   readonly stages: Readonly<Record<StageName, LocalGatewayStage>>;
   readonly store: { readonly endpoint: string; readonly kind: 'dynalite' | 'external' };
+  /** Set when the functions run from synthesized bundles (options.bundles). */
+  readonly bundles?: BundledFunctions;
   close(): Promise<void>;
 }
 
@@ -89,7 +98,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const dataDir = path.resolve(options.dataDir);
   const rootDir = options.rootDir ?? path.resolve(__dirname, '..');
 
-  const functions = await loadFunctionModules(rootDir, options.functions);
+  const bundles = options.bundles ? bundledFunctions(options.bundles, fakeApiId) : undefined;
+  const functions = await loadFunctionModules(rootDir, { ...bundles?.overrides, ...options.functions });
   for (const fn of functions.missing) log(`warning: no module for function "${fn}" yet; its routes answer 503`);
 
   const store = await startEmbeddedStore({
@@ -165,11 +175,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
           listening.closeIdleConnections();
           setTimeout(() => listening.closeAllConnections(), 2000).unref();
         });
+        bundles?.stop();
         await store.close();
       })());
-    return { url, port, stages, store: { endpoint: store.endpoint, kind: store.kind }, close };
+    return { url, port, stages, store: { endpoint: store.endpoint, kind: store.kind }, ...(bundles ? { bundles } : {}), close };
   } catch (err) {
     if (server?.listening) await new Promise<void>((resolve) => server?.close(() => resolve()));
+    bundles?.stop();
     await store.close();
     throw err;
   }

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the local gateway for one tenant's sandbox and prod stages.
  *   PORT (3000), WK_TENANT (local), WK_DATA_DIR (<project>/.data), DYNAMODB_ENDPOINT,
- *   WK_ADMIN_KEY_SANDBOX / WK_ADMIN_KEY_PROD, WK_AUTHORIZER_CACHE_TTL (60), WK_QUIET=1.
+ *   WK_ADMIN_KEY_SANDBOX / WK_ADMIN_KEY_PROD, WK_AUTHORIZER_CACHE_TTL (60), WK_QUIET=1,
+ *   WK_BUNDLES=cdk.out (run the synthesized bundles on Node 22 instead of the sources, local/bundles.ts).
  */
 import path from 'node:path';
 import { STAGES, type StageName } from '../lambdas/gateway/settings';
@@ -24,9 +25,11 @@ async function main(): Promise<void> {
     ...(env.WK_AUTHORIZER_CACHE_TTL ? { authorizerCacheTtlSeconds: Number(env.WK_AUTHORIZER_CACHE_TTL) } : {}),
     adminKeys,
     quiet: env.WK_QUIET === '1',
+    ...(env.WK_BUNDLES ? { bundles: { cdkOut: path.resolve(env.WK_BUNDLES), log: (line: string) => console.log(line) } } : {}),
   });
 
   const lines = [`WorkoutKit local gateway, tenant "${gateway.stages.sandbox.env.TENANT}"`, `store: ${gateway.store.kind} ${gateway.store.endpoint}`];
+  if (env.WK_BUNDLES) lines.push(`functions: the bundles in ${path.resolve(env.WK_BUNDLES)} (Node 22, one process per function)`);
   for (const stage of STAGES) {
     const s = gateway.stages[stage];
     // A key given in the environment is not echoed into logs; a generated one must be shown once.

@@ -52,6 +52,8 @@ export async function startTestGateway(overrides: Partial<LocalGatewayOptions> =
   const tablePrefix = `t${randomBytes(5).toString('hex')}`;
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   const verbose = process.env.WK_TEST_GATEWAY_LOG === '1';
+  // WK_BUNDLES=cdk.out: the deploy rehearsal (local/bundles.ts), for gateways that run the real functions.
+  const bundles = process.env.WK_BUNDLES && !overrides.functions && !overrides.routes ? process.env.WK_BUNDLES : undefined;
   let gateway: LocalGateway;
   try {
     gateway = await startLocalGateway({
@@ -61,6 +63,7 @@ export async function startTestGateway(overrides: Partial<LocalGatewayOptions> =
       quiet: !verbose,
       log: verbose ? (line) => console.error(line) : () => undefined,
       ...(endpoint ? { dynamoEndpoint: endpoint } : {}),
+      ...(bundles ? { bundles: { cdkOut: path.resolve(bundles), ...(verbose ? { log: (line: string) => console.error(line) } : {}) } } : {}),
       ...overrides,
     });
   } catch (err) {
