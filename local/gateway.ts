@@ -163,6 +163,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       partial[stage] = { adminKey, env, apiId: runtime.apiId, authorizerCache: cache };
     }
 
+    await bundles?.warm();
     const stages = {} as Record<StageName, LocalGatewayStage>;
     for (const stage of STAGES) stages[stage] = { ...(partial[stage] as Omit<LocalGatewayStage, 'baseUrl'>), baseUrl: `${url}/${stage}` };
 
