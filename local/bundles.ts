@@ -6,7 +6,7 @@
  * environment the synthesized template gives that function. What cannot be the template's
  * locally is replaced, and only that:
  * - references to the stage's table, KMS key and REST API resolve to the local table name, the
- *   local keyring and the local API id;
+ *   local keyring and the local API id, and the stage URL (ISSUER) to the local stage's URL;
  * - KMS cannot exist locally: KEYRING=kms + KMS_KEY_ID become KEYRING=local + LOCAL_KEY_FILE;
  * - USAGE_BACKEND=apigateway is dropped (no API Gateway to ask GetUsage): usage is the table's
  *   own counters, as everywhere in the local gateway;
@@ -95,6 +95,11 @@ function resolveRefs(vars: Record<string, unknown>, types: Record<string, string
       out[k] = v;
       continue;
     }
+    // The stage's base URL (the token issuer) is built from the REST API's id: the local stage's URL.
+    if (k === 'ISSUER') {
+      out[k] = { ref: 'StageBaseUrl' };
+      continue;
+    }
     const o = v as Record<string, unknown>;
     const id = typeof o.Ref === 'string' ? o.Ref : Array.isArray(o['Fn::GetAtt']) ? String((o['Fn::GetAtt'] as unknown[])[0]) : undefined;
     const type = id ? types[id] : undefined;
@@ -113,7 +118,8 @@ export function localEnvironment(fn: SynthesizedFunction, local: RuntimeEnv, api
       continue;
     }
     const type = (v as { ref: string }).ref;
-    if (type === 'AWS::DynamoDB::Table') env[k] = local.TABLE_NAME;
+    if (type === 'StageBaseUrl') env[k] = local.ISSUER;
+    else if (type === 'AWS::DynamoDB::Table') env[k] = local.TABLE_NAME;
     else if (type === 'AWS::ApiGateway::RestApi') env[k] = apiId;
     else if (type === 'AWS::KMS::Key') continue; // the local keyring below
     else throw new Error(`${fn.stack}/${fn.logicalId}: ${k} references a ${type}, which has no local stand-in`);
