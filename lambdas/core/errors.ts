@@ -1,5 +1,5 @@
 /**
- * One error class per code of the contract (../shared/CONTRACT.md, "Errors").
+ * One error class per code of the contract (the error table in docs/integrators.md).
  * Every error carries a stable `code` and `status` so that exactly one place
  * (lambdas/runtime/http.ts) turns them into HTTP answers, and the authorizer
  * can pass `code` to the Gateway Response templates. `cause` is for logs only

@@ -67,7 +67,7 @@ export interface RouteSpec {
   /** What the function dispatches on (stable id, also the OpenAPI operationId). */
   readonly operation: string;
   readonly auth: AuthMode;
-  /** Scopes the caller's effective scope must include (checked by the handler: see AWS-NOTES #2). */
+  /** Scopes the caller's effective scope must include (checked by the handler: a cached Allow serves every method: https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html). */
   readonly scopes?: readonly string[];
   /** The route acts for an end user: the token must carry `sub`. */
   readonly requiresSub?: boolean;

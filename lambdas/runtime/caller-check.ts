@@ -1,7 +1,7 @@
 /**
  * The revocation check handlers run on every authenticated request (httpHandler's
  * `checkCaller`). The authorizer checks revocation too, but its cached Allow outlives a
- * revocation by up to the cache TTL (AWS-NOTES #3); this check reads the table with strong
+ * revocation by up to the cache TTL (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html); this check reads the table with strong
  * consistency and no cache (one BatchGetItem, store/caller-state.ts), so on handler routes a
  * revocation bites at once. The rule itself is core/revocation.ts, shared with the authorizer and
  * the launch check.

@@ -113,7 +113,7 @@ function parseBody(event: APIGatewayProxyEvent, contentType: string | undefined)
   return parseJsonInput(bytes.toString('utf8'));
 }
 
-/** The per-route rules the cached Allow cannot carry (AWS-NOTES #2, #3). */
+/** The per-route rules the cached Allow cannot carry (a cached policy serves every method and outlives the token: https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html). */
 function checkRouteRules(route: RouteSpec, caller: AuthenticatedEntity, nowSeconds: number): void {
   if (caller.expiresAt !== undefined && nowSeconds > caller.expiresAt + CLOCK_SKEW_SECONDS) {
     // The authorizer cache can outlive the token; expiry stays exact here.

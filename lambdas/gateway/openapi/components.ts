@@ -1,6 +1,6 @@
 /**
  * Shared JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the contract's bodies
- * (../shared/CONTRACT.md). Referenced by name from operations.ts.
+ * (the API contract; docs/integrators.md). Referenced by name from operations.ts.
  */
 export type JsonSchema = { readonly [key: string]: unknown };
 
