@@ -16,7 +16,7 @@ import { documentClient } from '../lambdas/store/dynamo';
 import { startLocalGateway } from '../local/gateway';
 import { storeLabel } from './dynamo';
 import { countDynamoCalls } from './dynamo-calls';
-import { AUDIENCE, clientKey, seedClients, TENANT, STAGE } from './fixtures';
+import { AUDIENCE, BENCH_QUOTA_CONFIG, clientKey, seedClients, TENANT, STAGE } from './fixtures';
 
 export interface E2eServerInfo {
   baseUrl: string;
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   const gateway = await startLocalGateway({
     dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl,
+    // A tier far above what a load run sends (the benchmark measures the gateway, not a
+    // throttle), and a deployment quota, so every request is counted on both counters.
+    quotaConfig: { [STAGE]: BENCH_QUOTA_CONFIG },
     ...(endpoint ? { dynamoEndpoint: endpoint, tablePrefix: `bench${Date.now().toString(36)}` } : {}),
   });
   const calls = countDynamoCalls(documentClient(gateway.store.endpoint));

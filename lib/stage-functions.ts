@@ -13,7 +13,7 @@ import { bundledFunction } from './bundled-function';
 import { METRICS_SERVICE } from '../lambdas/gateway/metrics-catalog';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
 import type { StageName } from '../lambdas/gateway/settings';
-import type { EffectiveQuota } from '../lambdas/core/quota';
+import type { StageQuotaConfig } from '../lambdas/core/quota';
 import type { RuntimeEnv } from '../lambdas/runtime/env';
 
 /** What a function may do with the deployment's table and envelope key. */
@@ -46,8 +46,8 @@ export interface StageFunctionsProps {
   readonly table: dynamodb.ITable;
   readonly key: kms.IKey;
   readonly authorizerCacheTtlSeconds: number;
-  /** Per-client quota defaults (the tenant config's stage quota), for usage plans and the usage route. */
-  readonly defaultQuota: EffectiveQuota;
+  /** The stage's deployment quota and tiers (the tenant config's stage entry), for counting and usage reads. */
+  readonly quotaConfig: StageQuotaConfig;
   /** Directory holding the entries named in FUNCTIONS and package-lock.json. */
   readonly projectRoot: string;
   readonly logRetention: logs.RetentionDays;
@@ -69,9 +69,9 @@ export function runtimeEnvironment(props: StageFunctionsProps): Record<string, s
     KMS_KEY_ID: props.key.keyArn,
     AUTHORIZER_CACHE_TTL: String(props.authorizerCacheTtlSeconds),
   };
-  const usage: Required<Pick<RuntimeEnv, 'DEFAULT_QUOTA' | 'USAGE_BACKEND'>> = {
-    DEFAULT_QUOTA: JSON.stringify(props.defaultQuota),
-    USAGE_BACKEND: 'apigateway',
+  const usage: Required<Pick<RuntimeEnv, 'QUOTA_CONFIG' | 'API_KEY_BACKEND'>> = {
+    QUOTA_CONFIG: JSON.stringify(props.quotaConfig),
+    API_KEY_BACKEND: 'apigateway',
   };
   // No NODE_OPTIONS=--enable-source-maps: it costs every cold start ~40 ms (docs/benchmarks.md).
   return { ...env, ...usage, POWERTOOLS_SERVICE_NAME };

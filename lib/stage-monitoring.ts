@@ -25,6 +25,7 @@ import {
   TOKEN_KINDS,
 } from '../lambdas/gateway/metrics-catalog';
 import type { StageName } from '../lambdas/gateway/settings';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
 export interface StageMonitoringProps {
   readonly tenant: string;
@@ -33,6 +34,10 @@ export interface StageMonitoringProps {
   readonly apiName: string;
   /** Who gets alarm e-mails (tenant config `alarmEmails`). */
   readonly alarmEmails: readonly string[];
+  /** Every function of the stage (the route functions, the authorizer, the quota monitor): one Errors alarm each. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /** How often the quota monitor runs: its health alarm expects a successful run in every such period. */
+  readonly quotaMonitorMinutes: number;
   /**
    * Alarm when the busiest client has used more than this share of its period quota.
    * @default 80 (percent)
@@ -71,7 +76,16 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class StageMonitoring extends Construct {
   readonly topic: sns.Topic;
   readonly dashboard: cw.Dashboard;
-  readonly alarms: { readonly quota: cw.Alarm; readonly serverErrors: cw.Alarm; readonly invalidSignatures: cw.Alarm };
+  readonly alarms: {
+    readonly quota: cw.Alarm;
+    readonly deploymentQuota: cw.Alarm;
+    readonly quotaMonitorHealth: cw.Alarm;
+    readonly quotaReadFailures: cw.Alarm;
+    readonly serverErrors: cw.Alarm;
+    readonly invalidSignatures: cw.Alarm;
+  };
+  /** One per function, by the function's name in `functions`. */
+  readonly functionErrorAlarms: Readonly<Record<string, cw.Alarm>>;
 
   constructor(scope: Construct, id: string, props: StageMonitoringProps) {
     super(scope, id);
@@ -163,8 +177,52 @@ export class StageMonitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cw.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms = { quota, serverErrors: serverErrorAlarm, invalidSignatures };
-    for (const alarm of Object.values(this.alarms)) {
+    const monitorPeriod = Duration.minutes(props.quotaMonitorMinutes);
+    const deploymentQuota = new cw.Alarm(this, 'DeploymentQuotaAlarm', {
+      alarmDescription: `${props.tenant}/${props.stage}: over ${props.quotaAlarmPercent ?? 80} % of the deployment quota (shared by every client) used`,
+      metric: emf(METRIC.deploymentQuotaUtilization, {}, 'Maximum').with({ period: monitorPeriod }),
+      threshold: props.quotaAlarmPercent ?? 80,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // A stage without a deployment quota publishes nothing here; the monitor's health alarm
+      // is what goes off when the monitor itself stops publishing.
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    // The monitor's own health: a successful run must be seen in two consecutive monitor
+    // periods. Missing data is breaching: a monitor that crashes, times out, lacks rights or no
+    // longer runs is an alarm, never a quiet "0 % used".
+    const quotaMonitorHealth = new cw.Alarm(this, 'QuotaMonitorHealthAlarm', {
+      alarmDescription: `${props.tenant}/${props.stage}: the quota monitor has not completed a run (quota utilisation is unknown)`,
+      metric: emf(METRIC.quotaMonitorSucceeded).with({ period: monitorPeriod }),
+      threshold: 1,
+      comparisonOperator: cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cw.TreatMissingData.BREACHING,
+    });
+    const quotaReadFailures = new cw.Alarm(this, 'QuotaReadFailureAlarm', {
+      alarmDescription: `${props.tenant}/${props.stage}: the quota monitor could not read some counters`,
+      metric: emf(METRIC.quotaReadFailures).with({ period: monitorPeriod }),
+      threshold: 0,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = { quota, deploymentQuota, quotaMonitorHealth, quotaReadFailures, serverErrors: serverErrorAlarm, invalidSignatures };
+    const functionErrorAlarms: Record<string, cw.Alarm> = {};
+    for (const [name, fn] of Object.entries(props.functions)) {
+      // Lambda's Errors metric: invocations that ended in an error (a throw, a timeout).
+      // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+      functionErrorAlarms[name] = new cw.Alarm(this, `FunctionErrors-${name}`, {
+        alarmDescription: `${props.tenant}/${props.stage}: the ${name} function ended invocations in errors`,
+        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    this.functionErrorAlarms = functionErrorAlarms;
+    for (const alarm of [...Object.values(this.alarms), ...Object.values(functionErrorAlarms)]) {
       alarm.addAlarmAction(notify);
       alarm.addOkAction(notify);
     }
@@ -192,7 +250,7 @@ export class StageMonitoring extends Construct {
     );
     this.dashboard.addWidgets(
       graph(WIDGET.quotaUsed, [perClient(METRIC.quotaUsed, 'used')], { right: [perClient(METRIC.quotaLimit, 'limit')] }),
-      graph(WIDGET.quotaUtilization, [perClient(METRIC.quotaUtilization, 'utilization')], {
+      graph(WIDGET.quotaUtilization, [perClient(METRIC.quotaUtilization, 'utilization'), emf(METRIC.deploymentQuotaUtilization, {}, 'Maximum', 'deployment')], {
         leftAnnotations: [{ value: props.quotaAlarmPercent ?? 80, label: 'alarm', color: cw.Color.RED }],
         leftYAxis: { min: 0, max: 100 },
       }),
@@ -201,6 +259,8 @@ export class StageMonitoring extends Construct {
         emf(METRIC.launchTokensIssued, {}, 'Sum', 'launch tokens'),
       ], { right: [search(METRIC.launchesRefused, DIMENSION.reason, 'Sum', 5, 'launches refused')] }),
     );
-    this.dashboard.addWidgets(new cw.AlarmStatusWidget({ title: WIDGET.alarms, alarms: Object.values(this.alarms), width: 24, height: 3 }));
+    this.dashboard.addWidgets(
+      new cw.AlarmStatusWidget({ title: WIDGET.alarms, alarms: [...Object.values(this.alarms), ...Object.values(functionErrorAlarms)], width: 24, height: 3 }),
+    );
   }
 }

@@ -1,27 +1,23 @@
 /**
  * The scheduled functions of SCHEDULED_FUNCTIONS (lambdas/gateway/scheduled.ts): today the
- * quota monitor, invoked by an EventBridge schedule, reading the table (client list) and
- * GetUsage of this deployment's usage plans, writing EMF metrics to its log group.
+ * quota monitor, invoked by an EventBridge schedule, reading the table (the client index and
+ * the usage counters; no API Gateway call), writing EMF metrics to its log group.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bundledFunction } from './bundled-function';
 import { SCHEDULED_FUNCTIONS } from '../lambdas/gateway/scheduled';
-import { acknowledgeUsagePlanWildcards, usagePlanReadStatements } from './usage-plan-access';
 
 export interface StageQuotaMonitorProps {
   readonly table: dynamodb.ITable;
-  /** The stage's runtime environment (lib/stage-functions.ts runtimeEnvironment), plus REST_API_ID. */
+  /** The stage's runtime environment (lib/stage-functions.ts runtimeEnvironment). */
   readonly environment: Readonly<Record<string, string>>;
-  readonly restApiId: string;
-  readonly stage: string;
   readonly projectRoot: string;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
@@ -39,16 +35,14 @@ export class StageQuotaMonitor extends Construct {
     this.function = bundledFunction(this, 'Function', {
       spec,
       description: `${props.description}: ${spec.description}`,
-      environment: { ...props.environment, REST_API_ID: props.restApiId },
+      environment: props.environment,
       projectRoot: props.projectRoot,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       ...(props.bundling ? { bundling: props.bundling } : {}),
     });
-    props.table.grantReadData(this.function); // Scan of client profiles; no KMS: it opens nothing
-    const usagePlanRead = new iam.Policy(this, 'UsagePlanRead', { statements: usagePlanReadStatements(this, props) });
-    acknowledgeUsagePlanWildcards(usagePlanRead);
-    this.function.role?.attachInlinePolicy(usagePlanRead);
+    // Query of the client index, BatchGetItem of counters; no KMS: it opens nothing.
+    props.table.grantReadData(this.function);
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Publishes per-client quota metrics',
       schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),

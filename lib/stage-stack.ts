@@ -5,7 +5,7 @@ import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { StageName } from '../lambdas/gateway/settings';
-import type { TenantConfig } from './tenant-config';
+import { stageQuotaConfig, type TenantConfig } from './tenant-config';
 import { WorkoutKitStage } from './workoutkit-stage';
 
 const DASHBOARD_TYPE = 'AWS::CloudWatch::Dashboard';
@@ -37,14 +37,14 @@ export class StageStack extends Stack {
       ...props,
     });
     const { tenant, stage } = props;
-    const quota = tenant.stages[stage].quota;
+    const stageConfig = tenant.stages[stage];
 
     this.deployment = new WorkoutKitStage(this, 'Stage', {
       tenant: tenant.name,
       stage,
       authorizerCacheTtl: Duration.seconds(tenant.authorizerCacheTtlSeconds),
-      throttle: { rateLimit: quota.rateLimit, burstLimit: quota.burstLimit },
-      defaultQuota: quota,
+      ...(stageConfig.throttle && { throttle: stageConfig.throttle }),
+      quotaConfig: stageQuotaConfig(stageConfig),
       alarmEmails: tenant.alarmEmails,
       ...(tenant.stages[stage].domain && { domain: tenant.stages[stage].domain }),
       ...(props.bundling && { bundling: props.bundling }),

@@ -5,20 +5,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_TIER, TIER_NAME_PATTERN, type StageQuotaConfig } from '../lambdas/core/quota';
 import { clampCacheTtl, STAGES, type StageName } from '../lambdas/gateway/settings';
 
 export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
+/** The tenant's contract quota for a stage: requests per period, shared by all the stage's clients. */
 export interface StageQuota {
-  /**
-   * Requests per period for each client of the stage (its usage plan's quota) unless the
-   * client's own `quota` setting says otherwise.
-   */
   readonly limit: number;
   readonly period: QuotaPeriod;
-  /** Steady-state requests per second: the stage throttle, and each client's default. */
+}
+
+export interface Throttle {
+  /** Steady-state requests per second. */
   readonly rateLimit: number;
-  /** Token-bucket burst size: the stage throttle, and each client's default. */
+  /** Token-bucket size: requests allowed at once after a quiet spell. */
   readonly burstLimit: number;
 }
 
@@ -36,7 +37,12 @@ export interface StageDomain {
 }
 
 export interface TenantStageConfig {
-  readonly quota: StageQuota;
+  /** The deployment quota; absent: the stage has none (clients may still have their own). */
+  readonly quota?: StageQuota;
+  /** The stage-wide method throttle (all clients together); absent: the account's regional limit. */
+  readonly throttle?: Throttle;
+  /** Throttle tiers by name, `default` always among them: one usage plan each in the stage's template. */
+  readonly tiers: Readonly<Record<string, Throttle>>;
   /** @default - the execute-api URL only */
   readonly domain?: StageDomain;
 }
@@ -97,15 +103,45 @@ class Checker {
 
 function parseQuota(c: Checker, at: string, v: unknown): StageQuota {
   if (!isObj(v)) {
-    c.fail(at, 'must be an object {limit, period, rateLimit, burstLimit}');
-    return { limit: 0, period: 'DAY', rateLimit: 0, burstLimit: 0 };
+    c.fail(at, 'must be an object {limit, period}');
+    return { limit: 0, period: 'DAY' };
+  }
+  for (const k of ['rateLimit', 'burstLimit']) {
+    if (k in v) c.fail(`${at}.${k}`, 'throttling is no part of a quota any more: put it in the stage\'s "throttle" or "tiers"');
   }
   c.keys(at, v, ['limit', 'period', 'rateLimit', 'burstLimit']);
   if (!isPositiveInt(v.limit)) c.fail(`${at}.limit`, 'must be a positive integer');
   if (typeof v.period !== 'string' || !PERIODS.includes(v.period)) c.fail(`${at}.period`, `must be one of ${PERIODS.join(', ')}`);
+  return { limit: v.limit as number, period: v.period as QuotaPeriod };
+}
+
+function parseThrottle(c: Checker, at: string, v: unknown): Throttle {
+  if (!isObj(v)) {
+    c.fail(at, 'must be an object {rateLimit, burstLimit}');
+    return { rateLimit: 0, burstLimit: 0 };
+  }
+  c.keys(at, v, ['rateLimit', 'burstLimit']);
   if (typeof v.rateLimit !== 'number' || !(v.rateLimit > 0)) c.fail(`${at}.rateLimit`, 'must be a positive number');
   if (!isPositiveInt(v.burstLimit)) c.fail(`${at}.burstLimit`, 'must be a positive integer');
-  return { limit: v.limit as number, period: v.period as QuotaPeriod, rateLimit: v.rateLimit as number, burstLimit: v.burstLimit as number };
+  return { rateLimit: v.rateLimit as number, burstLimit: v.burstLimit as number };
+}
+
+function parseTiers(c: Checker, at: string, v: unknown, stageThrottle: Throttle | undefined): Record<string, Throttle> {
+  const out: Record<string, Throttle> = {};
+  if (!isObj(v)) {
+    c.fail(at, 'must be an object of tiers by name, "default" among them');
+    return out;
+  }
+  if (!(DEFAULT_TIER in v)) c.fail(`${at}.${DEFAULT_TIER}`, 'is required (clients without a tier get it)');
+  for (const [name, t] of Object.entries(v)) {
+    if (!TIER_NAME_PATTERN.test(name)) c.fail(`${at}.${name}`, 'tier names are 1-32 of [a-z0-9-]');
+    const tier = parseThrottle(c, `${at}.${name}`, t);
+    if (stageThrottle && tier.rateLimit > stageThrottle.rateLimit) {
+      c.fail(`${at}.${name}.rateLimit`, `is above the stage throttle's ${stageThrottle.rateLimit} requests per second`);
+    }
+    out[name] = tier;
+  }
+  return out;
 }
 
 function parseDomain(c: Checker, at: string, v: unknown): StageDomain | undefined {
@@ -147,9 +183,15 @@ function parseStages(c: Checker, at: string, v: unknown): Record<StageName, Tena
       c.fail(`${at}.${stage}`, 'is required (every tenant gets both stages)');
       continue;
     }
-    c.keys(`${at}.${stage}`, s, ['quota', 'domain']);
+    c.keys(`${at}.${stage}`, s, ['quota', 'throttle', 'tiers', 'domain']);
     const domain = parseDomain(c, `${at}.${stage}.domain`, s.domain);
-    out[stage] = { quota: parseQuota(c, `${at}.${stage}.quota`, s.quota), ...(domain && { domain }) };
+    const throttle = s.throttle === undefined ? undefined : parseThrottle(c, `${at}.${stage}.throttle`, s.throttle);
+    out[stage] = {
+      ...(s.quota === undefined ? {} : { quota: parseQuota(c, `${at}.${stage}.quota`, s.quota) }),
+      ...(throttle ? { throttle } : {}),
+      tiers: parseTiers(c, `${at}.${stage}.tiers`, s.tiers, throttle),
+      ...(domain && { domain }),
+    };
   }
   return out;
 }
@@ -246,4 +288,13 @@ export function loadTenants(file: string = DEFAULT_TENANTS_FILE): TenantConfig[]
 /** `acme` + `sandbox` → `Acme-sandbox` (the name operators pass to `cdk deploy`). */
 export function stackNameFor(tenant: string, stage: StageName): string {
   return `${tenant.charAt(0).toUpperCase()}${tenant.slice(1)}-${stage}`;
+}
+
+/** What the stage's functions count and throttle with (QUOTA_CONFIG, lambdas/core/quota.ts). */
+export function stageQuotaConfig(stage: TenantStageConfig): StageQuotaConfig {
+  return {
+    tiers: stage.tiers,
+    ...(stage.quota ? { deployment: stage.quota } : {}),
+    ...(stage.throttle ? { stageRateLimit: stage.throttle.rateLimit } : {}),
+  };
 }

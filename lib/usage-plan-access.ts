@@ -1,83 +1,103 @@
 /**
- * IAM for the functions that manage this deployment's usage plans. Plans and keys are created
- * at run time (one plan per client, lambdas/store/apigateway-usage.ts), so their ids are not in
- * the template; every grant is confined to this deployment by the tag the function puts on
- * them at creation (`aws:RequestTag`) and finds on them afterwards (`aws:ResourceTag`, which a
- * usage plan key inherits from its plan).
+ * The stage's throttle tiers as API Gateway usage plans, and the IAM the admin function needs to
+ * manage client API keys on them. One AWS::ApiGateway::UsagePlan per tier, owned by the stack
+ * (so `cdk destroy` removes it), throttle only — quota is counted by the project, because usage
+ * plan quotas "are not hard limits, and are applied on a best-effort basis" — bound to the stage.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html
+ *
+ * The admin function creates each client's key (tagged with this deployment), attaches it to its
+ * tier's plan, moves it between this stage's plans and deletes it. Key ids are made at run time,
+ * so key ARNs carry `*`, fenced by the deployment tag; plan ARNs are this stage's plans exactly.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-tagging-iam-policy.html
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-tagging-supported-resources.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html
  */
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { DEPLOYMENT_TAG } from '../lambdas/store/apigateway-usage';
-
-export interface UsagePlanAccessInput {
-  readonly restApiId: string;
-  readonly stage: string;
-}
+import { DEPLOYMENT_TAG, deploymentTagValue, TIER_TAG } from '../lambdas/store/api-key-provisioner';
+import type { Throttle } from './tenant-config';
 
 function arn(scope: Construct, path: string): string {
   const stack = Stack.of(scope);
   return `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
 }
 
-/** CreateApiKey, CreateUsagePlan, CreateUsagePlanKey, their deletes (undo), GetUsage. */
-export function usagePlanAdminStatements(scope: Construct, input: UsagePlanAccessInput): iam.PolicyStatement[] {
-  const value = `${input.restApiId}/${input.stage}`;
+/** One usage plan per tier, bound to the API's deployed stage, tagged so the admin function finds it. */
+export function tierUsagePlans(
+  scope: Construct,
+  api: apigw.RestApi,
+  stage: string,
+  tiers: Readonly<Record<string, Throttle>>,
+): Map<string, apigw.UsagePlan> {
+  const plans = new Map<string, apigw.UsagePlan>();
+  for (const [tier, t] of Object.entries(tiers)) {
+    const plan = new apigw.UsagePlan(scope, `TierPlan-${tier}`, {
+      description: `Throttle tier ${tier} (quota is counted by the gateway itself)`,
+      throttle: { rateLimit: t.rateLimit, burstLimit: t.burstLimit },
+      apiStages: [{ api, stage: api.deploymentStage }],
+    });
+    Tags.of(plan).add(DEPLOYMENT_TAG, deploymentTagValue(api.restApiId, stage));
+    Tags.of(plan).add(TIER_TAG, tier);
+    plans.set(tier, plan);
+  }
+  return plans;
+}
+
+/**
+ * CreateApiKey (tagged), CreateUsagePlanKey / DeleteUsagePlanKey on this stage's plans only,
+ * DeleteApiKey on this deployment's keys only, and GetUsagePlans (to find the plans by tag:
+ * a list, which IAM cannot narrow). Nothing else: no CreateUsagePlan, no GetUsage.
+ */
+export function apiKeyAdminStatements(scope: Construct, restApiId: string, stage: string, plans: readonly apigw.IUsagePlan[]): iam.PolicyStatement[] {
+  const value = deploymentTagValue(restApiId, stage);
   return [
     new iam.PolicyStatement({
-      sid: 'CreateTaggedKeysAndPlans',
+      sid: 'CreateTaggedKeys',
       actions: ['apigateway:POST'],
-      resources: [arn(scope, '/apikeys'), arn(scope, '/usageplans')],
+      resources: [arn(scope, '/apikeys')],
       conditions: {
         StringEquals: { [`aws:RequestTag/${DEPLOYMENT_TAG}`]: value },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [DEPLOYMENT_TAG] },
       },
     }),
     new iam.PolicyStatement({
-      sid: 'BindKeysToOwnPlans',
+      sid: 'AttachKeysToStagePlans',
       actions: ['apigateway:POST'],
-      resources: [arn(scope, '/usageplans/*/keys')],
-      conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: value } },
+      resources: plans.map((p) => arn(scope, `/usageplans/${p.usagePlanId}/keys`)),
     }),
     new iam.PolicyStatement({
-      sid: 'UndoOwnKeysAndPlans',
+      sid: 'DetachKeysFromStagePlans',
       actions: ['apigateway:DELETE'],
-      resources: [arn(scope, '/apikeys/*'), arn(scope, '/usageplans/*')],
+      resources: plans.map((p) => arn(scope, `/usageplans/${p.usagePlanId}/keys/*`)),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeleteOwnKeys',
+      actions: ['apigateway:DELETE'],
+      resources: [arn(scope, '/apikeys/*')],
       conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: value } },
     }),
-    ...usagePlanReadStatements(scope, input),
-  ];
-}
-
-/** GetUsage on this deployment's plans only. */
-export function usagePlanReadStatements(scope: Construct, input: UsagePlanAccessInput): iam.PolicyStatement[] {
-  return [
     new iam.PolicyStatement({
-      sid: 'ReadOwnPlanUsage',
+      sid: 'FindStagePlans',
       actions: ['apigateway:GET'],
-      resources: [arn(scope, '/usageplans/*/usage')],
-      conditions: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: `${input.restApiId}/${input.stage}` } },
+      resources: [arn(scope, '/usageplans')],
     }),
   ];
 }
 
-/**
- * The run-time ids above force `*` in the plan and key ARNs (cdk-nag AwsSolutions-IAM5). Each
- * statement is fenced by the deployment tag instead; acknowledged per ARN pattern, not wholesale.
- */
-export function acknowledgeUsagePlanWildcards(policy: iam.Policy): void {
+/** The `*` in key ARNs (ids made at run time) is fenced by the tag or by this stage's plan ids (cdk-nag AwsSolutions-IAM5). */
+export function acknowledgeApiKeyWildcards(policy: iam.Policy, plans: readonly apigw.UsagePlan[]): void {
   const reason =
-    'Usage plans and API keys are created at run time (one plan per client), so their ids cannot be in the template; ' +
-    'every statement on these ARNs requires aws:ResourceTag/' + DEPLOYMENT_TAG + ' = this REST API id/stage.';
+    'API key ids are created at run time, so they cannot be in the template: deleting keys requires aws:ResourceTag/' +
+    DEPLOYMENT_TAG + ' = this REST API id/stage, and detaching is limited to this stage\'s own tier plans.';
   // cdk-nag names the region as the template has it: a placeholder, or the literal region of a
   // stack with its own environment (a tenant with `region` in tenants.json).
-  const stackRegion = Stack.of(policy).region;
-  const region = Token.isUnresolved(stackRegion) ? '<AWS::Region>' : stackRegion;
+  const stack = Stack.of(policy);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const prefix = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::`;
   Validations.of(policy).acknowledge(
-    ...['/usageplans/*', '/usageplans/*/keys', '/usageplans/*/usage', '/apikeys/*'].map((p) => ({ id: `${prefix}${p}]`, reason })),
+    { id: `${prefix}/apikeys/*]`, reason },
+    ...plans.map((p) => ({ id: `${prefix}/usageplans/<${String(stack.resolve(stack.getLogicalId(p.node.defaultChild as CfnElement)))}>/keys/*]`, reason })),
   );
 }

@@ -3,7 +3,7 @@
  * fixed physical name, so any number of tenants and stages can share an account.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,16 +11,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../lambdas/gateway/routes';
 import { clampCacheTtl, type StageName } from '../lambdas/gateway/settings';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
+import { CLIENT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { FALLBACK_DEFAULT_QUOTA, type EffectiveQuota } from '../lambdas/core/quota';
+import { FALLBACK_QUOTA_CONFIG, type StageQuotaConfig } from '../lambdas/core/quota';
 import { StageApi } from './stage-api';
 import { StageDomain } from './stage-domain';
 import type { StageDomain as StageDomainConfig } from './tenant-config';
 import { StageFunctions } from './stage-functions';
 import { StageMonitoring } from './stage-monitoring';
 import { StageQuotaMonitor } from './stage-quota-monitor';
-import { acknowledgeUsagePlanWildcards, usagePlanAdminStatements, usagePlanReadStatements } from './usage-plan-access';
+import { SCHEDULED_FUNCTIONS } from '../lambdas/gateway/scheduled';
+import { acknowledgeApiKeyWildcards, apiKeyAdminStatements, tierUsagePlans } from './usage-plan-access';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 
 export interface WorkoutKitStageProps {
   /** Tenant id (`[a-z0-9-]`); set as TENANT on every function. */
@@ -39,11 +41,11 @@ export interface WorkoutKitStageProps {
    */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /**
-   * Per-client quota and throttle for clients without their own `quota` setting: each client
-   * gets its own usage plan with these (or its own) limits.
-   * @default FALLBACK_DEFAULT_QUOTA (10 000 a day, 50 rps, burst 100)
+   * The deployment quota (shared by the stage's clients, counted by the gateway) and the
+   * throttle tiers (one usage plan each, bound to the stage).
+   * @default FALLBACK_QUOTA_CONFIG (no deployment quota; tier default at 50 rps, burst 100)
    */
-  readonly defaultQuota?: EffectiveQuota;
+  readonly quotaConfig?: StageQuotaConfig;
   /**
    * E-mail addresses subscribed to the stage's alarm topic.
    * @default - none (the topic exists; subscribe later)
@@ -91,6 +93,8 @@ export class WorkoutKitStage extends Construct {
    * every function): `https://{domain}`, else `https://{api-id}.execute-api.{region}.{suffix}/{stage}`.
    */
   readonly baseUrl: string;
+  /** The tiers' usage plans by tier name. */
+  readonly tierPlans: ReadonlyMap<string, apigw.UsagePlan>;
 
   constructor(scope: Construct, id: string, props: WorkoutKitStageProps) {
     super(scope, id);
@@ -120,16 +124,30 @@ export class WorkoutKitStage extends Construct {
       deletionProtection: prod,
       removalPolicy,
     });
+    // The quota monitor lists clients by Query on this index (never a Scan of the table).
+    // Table read grants then cover `<table>/index/*` too, which is this one index.
+    const tableId = String(Stack.of(this).resolve(Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement)));
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: `The table's only index is the client index (${CLIENT_INDEX.name}); grants on the table cover it by CDK's index/* form.`,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CLIENT_INDEX.name,
+      partitionKey: { name: CLIENT_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: CLIENT_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...CLIENT_INDEX.projected],
+    });
 
     const projectRoot = props.projectRoot ?? path.resolve(__dirname, '..');
-    const defaultQuota = props.defaultQuota ?? FALLBACK_DEFAULT_QUOTA;
+    const quotaConfig = props.quotaConfig ?? FALLBACK_QUOTA_CONFIG;
     const stageFunctions = new StageFunctions(this, 'Functions', {
       tenant: props.tenant,
       stage: props.stage,
       table: this.table,
       key: this.secretsKey,
       authorizerCacheTtlSeconds: ttlSeconds,
-      defaultQuota,
+      quotaConfig,
       projectRoot,
       logRetention,
       removalPolicy,
@@ -155,24 +173,22 @@ export class WorkoutKitStage extends Construct {
     this.baseUrl = this.domain?.url ?? `https://${this.api.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${props.stage}`;
     for (const fn of Object.values(this.functions)) fn.addEnvironment('ISSUER', this.baseUrl);
 
-    // The admin function creates each client's API key and usage plan (POST /admin/clients) and
-    // reads its usage. REST_API_ID and the policy come after the API: the API's methods already
-    // reference the function, and a separate Policy keeps the function from depending on them.
-    const usageScope = { restApiId: this.api.api.restApiId, stage: props.stage };
-    this.functions.admin.addEnvironment('REST_API_ID', usageScope.restApiId);
-    const adminUsagePlans = new iam.Policy(this, 'AdminUsagePlans', { statements: usagePlanAdminStatements(this, usageScope) });
-    acknowledgeUsagePlanWildcards(adminUsagePlans);
-    this.functions.admin.role?.attachInlinePolicy(adminUsagePlans);
-    // GET /v1/settings/usage: the api function reads (only) its callers' plan usage.
-    this.functions.api.addEnvironment('REST_API_ID', usageScope.restApiId);
-    const apiUsagePlanRead = new iam.Policy(this, 'ApiUsagePlanRead', { statements: usagePlanReadStatements(this, usageScope) });
-    acknowledgeUsagePlanWildcards(apiUsagePlanRead);
-    this.functions.api.role?.attachInlinePolicy(apiUsagePlanRead);
+    // Throttle tiers: one stack-owned usage plan each, bound to the stage. The admin function
+    // attaches each client's API key to its tier's plan; REST_API_ID and the policy come after
+    // the API (the API's methods already reference the function, and a separate Policy keeps
+    // the function from depending on the plans, which depend on the stage).
+    this.tierPlans = tierUsagePlans(this, this.api.api, props.stage, quotaConfig.tiers);
+    const restApiId = this.api.api.restApiId;
+    this.functions.admin.addEnvironment('REST_API_ID', restApiId);
+    const adminApiKeys = new iam.Policy(this, 'AdminApiKeys', {
+      statements: apiKeyAdminStatements(this, restApiId, props.stage, [...this.tierPlans.values()]),
+    });
+    acknowledgeApiKeyWildcards(adminApiKeys, [...this.tierPlans.values()]);
+    this.functions.admin.role?.attachInlinePolicy(adminApiKeys);
 
     this.quotaMonitor = new StageQuotaMonitor(this, 'QuotaMonitor', {
       table: this.table,
-      environment: { ...stageFunctions.environment, ISSUER: this.baseUrl },
-      ...usageScope,
+      environment: stageFunctions.environment,
       projectRoot,
       logRetention,
       removalPolicy,
@@ -185,6 +201,8 @@ export class WorkoutKitStage extends Construct {
       stage: props.stage,
       apiName: this.api.api.restApiName,
       alarmEmails: props.alarmEmails ?? [],
+      functions: { ...this.functions, quotaMonitor: this.quotaMonitor.function },
+      quotaMonitorMinutes: SCHEDULED_FUNCTIONS.quotaMonitor.everyMinutes,
     });
   }
 

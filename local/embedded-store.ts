@@ -12,12 +12,13 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   type DynamoDBClientConfig,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { StageName } from '../lambdas/gateway/settings';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
+import { CLIENT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../lambdas/store/table-schema';
 import { lockDir } from './dir-lock';
 
 export const DEFAULT_TABLE_PREFIX = 'workoutkit';
@@ -129,11 +130,13 @@ async function ensureTable(client: DynamoDBClient, TableName: string, log: (line
           AttributeDefinitions: [
             { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
             { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+            ...CLIENT_INDEX_ATTRIBUTES,
           ],
           KeySchema: [
             { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
             { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
           ],
+          GlobalSecondaryIndexes: [CLIENT_INDEX_SPEC],
         }),
       );
       status = created.TableDescription?.TableStatus;
@@ -144,7 +147,39 @@ async function ensureTable(client: DynamoDBClient, TableName: string, log: (line
     }
   }
   if (status !== 'ACTIVE') await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName });
+  await ensureClientIndex(client, TableName, log);
   await enableTtl(client, TableName, log);
+}
+
+const CLIENT_INDEX_ATTRIBUTES = [
+  { AttributeName: CLIENT_INDEX.partitionKey, AttributeType: 'S' as const },
+  { AttributeName: CLIENT_INDEX.sortKey, AttributeType: 'S' as const },
+];
+const CLIENT_INDEX_SPEC = {
+  IndexName: CLIENT_INDEX.name,
+  KeySchema: [
+    { AttributeName: CLIENT_INDEX.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: CLIENT_INDEX.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...CLIENT_INDEX.projected] },
+};
+
+/** A data folder from before the client index: add it (the deployed table gets it from its template). */
+async function ensureClientIndex(client: DynamoDBClient, TableName: string, log: (line: string) => void): Promise<void> {
+  const described = await client.send(new DescribeTableCommand({ TableName }));
+  if (described.Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === CLIENT_INDEX.name)) return;
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: CLIENT_INDEX_ATTRIBUTES,
+        GlobalSecondaryIndexUpdates: [{ Create: CLIENT_INDEX_SPEC }],
+      }),
+    );
+    log(`added the client index to ${TableName}`);
+  } catch (err) {
+    log(`warning: could not add the client index to ${TableName} (${errorName(err) ?? 'error'}); only the quota monitor reads it`);
+  }
 }
 
 /**

@@ -16,8 +16,8 @@ import { ensureKeyringFile, loadOrCreateAdminKey } from './secret-files';
 import { createGatewayServer } from './server';
 import { createStageRuntime, fakeApiId, type FunctionOverrides, loadFunctionModules } from './stage-runtime';
 import { type BundledFunctions, type BundleOptions, bundledFunctions } from './bundles';
-import type { EffectiveQuota } from '../lambdas/core/quota';
-import { localQuotaDefaults } from './usage-defaults';
+import type { StageQuotaConfig } from '../lambdas/core/quota';
+import { localQuotaConfig } from './usage-defaults';
 import { StageMeter, usagePlanHooks } from './usage-metering';
 
 export interface LocalGatewayOptions {
@@ -52,12 +52,12 @@ export interface LocalGatewayOptions {
   /** Put the demo catalogue's sessions into each stage when absent. @default true */
   readonly seedDemoCatalogue?: boolean;
   /**
-   * Meter jwt routes with per-client usage plans (local/usage-metering.ts), as the deployed
-   * API does. @default true with the real route table, false with a test `routes` table
+   * Throttle jwt routes by the client's tier (local/usage-metering.ts), as the deployed API's
+   * tier usage plans do. @default true with the real route table, false with a test `routes` table
    */
   readonly usagePlans?: boolean;
-  /** Per-client quota defaults per stage. @default the tenant's stage quota in tenants.json, else FALLBACK_DEFAULT_QUOTA */
-  readonly quotaDefaults?: Partial<Record<StageName, EffectiveQuota>>;
+  /** Deployment quota and tiers per stage. @default the tenant's stage entry in tenants.json, else FALLBACK_QUOTA_CONFIG */
+  readonly quotaConfig?: Partial<Record<StageName, StageQuotaConfig>>;
   /** Where FUNCTIONS entry paths are resolved. @default the project root */
   readonly rootDir?: string;
   /** How long a request body may take to arrive. @default REQUEST_DEADLINE_MS (local/server.ts) */
@@ -137,7 +137,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     });
     const port = (listening.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const quotaDefaults = localQuotaDefaults(tenant, options.quotaDefaults);
+    const quotaConfig = localQuotaConfig(tenant, options.quotaConfig);
     const meters = new Map<StageName, StageMeter>();
     const metering = options.usagePlans ?? options.routes === undefined;
     const partial: Partial<Record<StageName, Omit<LocalGatewayStage, 'baseUrl'>>> = {};
@@ -152,10 +152,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         DYNAMODB_ENDPOINT: store.endpoint,
         AUTHORIZER_CACHE_TTL: String(ttl),
         LOCAL_MODE: '1',
-        DEFAULT_QUOTA: JSON.stringify(quotaDefaults[stage]),
+        QUOTA_CONFIG: JSON.stringify(quotaConfig[stage]),
         ISSUER: `${url}/${stage}`,
       };
-      meters.set(stage, new StageMeter({ doc: documentClient(store.endpoint), tableName: env.TABLE_NAME, defaults: quotaDefaults[stage] }, options.clock ?? Date.now));
+      meters.set(stage, new StageMeter({ doc: documentClient(store.endpoint), tableName: env.TABLE_NAME, quotaConfig: quotaConfig[stage] }, options.clock ?? Date.now));
       const adminKey = options.adminKeys?.[stage] || loadOrCreateAdminKey(stageDir);
       const runtime = createStageRuntime({ stage, env, adminKey, functions });
       const cache = new AuthorizerCache(ttl, options.clock ?? Date.now);

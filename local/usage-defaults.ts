@@ -1,24 +1,25 @@
 /**
- * Per-client quota defaults for each local stage: the tenant's stage quota from tenants.json
- * when the local tenant is declared there (so `WK_TENANT=acme npm start` meters like
- * Acme's stacks), else FALLBACK_DEFAULT_QUOTA. Options override both (tests use small numbers).
+ * Each local stage's quota configuration (deployment quota and throttle tiers): the tenant's
+ * stage entry in tenants.json when the local tenant is declared there (so `WK_TENANT=acme
+ * npm start` counts and throttles like Acme's stacks), else FALLBACK_QUOTA_CONFIG. Options
+ * override both (tests use small numbers).
  */
-import { FALLBACK_DEFAULT_QUOTA, type EffectiveQuota } from '../lambdas/core/quota';
+import { FALLBACK_QUOTA_CONFIG, type StageQuotaConfig } from '../lambdas/core/quota';
 import { STAGES, type StageName } from '../lambdas/gateway/settings';
-import { loadTenants } from '../lib/tenant-config';
+import { loadTenants, stageQuotaConfig } from '../lib/tenant-config';
 
-export function localQuotaDefaults(
+export function localQuotaConfig(
   tenant: string,
-  overrides: Partial<Record<StageName, EffectiveQuota>> = {},
-): Record<StageName, EffectiveQuota> {
-  let declared: Partial<Record<StageName, EffectiveQuota>> = {};
+  overrides: Partial<Record<StageName, StageQuotaConfig>> = {},
+): Record<StageName, StageQuotaConfig> {
+  let declared: Partial<Record<StageName, StageQuotaConfig>> = {};
   try {
     const t = loadTenants().find((x) => x.name === tenant);
-    if (t) declared = { sandbox: t.stages.sandbox.quota, prod: t.stages.prod.quota };
+    if (t) declared = { sandbox: stageQuotaConfig(t.stages.sandbox), prod: stageQuotaConfig(t.stages.prod) };
   } catch {
     // An unreadable tenants.json must not stop a local run; the fallback applies.
   }
-  const out = {} as Record<StageName, EffectiveQuota>;
-  for (const stage of STAGES) out[stage] = overrides[stage] ?? declared[stage] ?? FALLBACK_DEFAULT_QUOTA;
+  const out = {} as Record<StageName, StageQuotaConfig>;
+  for (const stage of STAGES) out[stage] = overrides[stage] ?? declared[stage] ?? FALLBACK_QUOTA_CONFIG;
   return out;
 }

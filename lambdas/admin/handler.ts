@@ -7,22 +7,24 @@ import type { RuntimeEnv } from '../runtime/env';
 import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation } from '../runtime/http';
-import { usageBackendFor } from '../runtime/usage';
-import { createClient, getClient } from './clients';
+import { keyProvisionerFor } from '../runtime/api-keys';
+import { createClient, deleteClient, getClient, updateClient } from './clients';
 import { putSession } from './sessions';
 import { createRevocation, putClientKeys, rotateSecret, rotateSigningKeys } from './credentials';
 import { getClientUsage } from './usage';
 
 export function adminOperations(deps: Deps): Record<string, Operation> {
   return {
-    createClient: createClient(deps, () => usageBackendFor(deps)),
+    createClient: createClient(deps, () => keyProvisionerFor(deps)),
     getClient: getClient(deps),
+    updateClient: updateClient(deps, () => keyProvisionerFor(deps)),
+    deleteClient: deleteClient(deps, () => keyProvisionerFor(deps)),
     putSession: putSession(deps),
     putClientKeys: putClientKeys(deps),
     rotateClientSecret: rotateSecret(deps),
     createRevocation: createRevocation(deps),
     rotateSigningKeys: rotateSigningKeys(deps),
-    getClientUsage: getClientUsage(deps, () => usageBackendFor(deps)),
+    getClientUsage: getClientUsage(deps),
   };
 }
 

@@ -12,7 +12,7 @@ import { launchIssuer } from './launch-issuer';
 import { getSession } from './sessions';
 import { getAuthFailures, getSettings } from './settings';
 import { getOwnUsage, putOwnKeys, revokeOwnTokens, rotateOwnSecret } from './settings-credentials';
-import { usageBackendFor } from '../runtime/usage';
+import { quotaMeter } from '../runtime/quota-meter';
 import { verifyAuth } from './verify-auth';
 
 export function apiOperations(deps: Deps): Record<string, Operation> {
@@ -28,12 +28,12 @@ export function apiOperations(deps: Deps): Record<string, Operation> {
     putSettingsKeys: putOwnKeys(deps),
     rotateSettingsSecret: rotateOwnSecret(deps),
     createSettingsRevocation: revokeOwnTokens(deps),
-    getSettingsUsage: getOwnUsage(deps, () => usageBackendFor(deps)),
+    getSettingsUsage: getOwnUsage(deps),
   };
 }
 
 export function createApi(deps: Deps): IntegrationHandler {
-  return httpHandler(apiOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps) });
+  return httpHandler(apiOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps), admit: quotaMeter(deps) });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

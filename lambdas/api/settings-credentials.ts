@@ -5,8 +5,7 @@
  */
 import { parseRevocation, parseRotateSecret } from '../core/credential-requests';
 import { InsufficientPermissionsError, NotFoundError } from '../core/errors';
-import { effectiveQuota } from '../core/quota';
-import type { UsageBackend } from '../store/usage-backend';
+import { readUsage } from '../runtime/quota-meter';
 import { describeKeys } from '../core/key-registration';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
@@ -74,13 +73,12 @@ export function revokeOwnTokens(deps: CredentialDeps & Pick<Deps, 'revocations'>
   };
 }
 
-/** GET /v1/settings/usage: the operator usage route's report, for the caller's own client. */
-export function getOwnUsage(deps: Pick<Deps, 'clients' | 'clock' | 'defaultQuota'>, usage: () => UsageBackend): Operation {
+/** GET /v1/settings/usage: the operator usage route's answer, for the caller's own client. */
+export function getOwnUsage(deps: Pick<Deps, 'clients' | 'clock' | 'quotaConfig' | 'usageCounters'>): Operation {
   return async (req) => {
     const { clientName } = callerOf(req);
     const record = await deps.clients.get(clientName, true);
     if (!record) throw new NotFoundError('No such client');
-    const report = await usage().usage(clientName, record.apiKey, effectiveQuota(record.quota, deps.defaultQuota), deps.clock());
-    return { status: 200, body: report };
+    return { status: 200, body: await readUsage(deps, record) };
   };
 }

@@ -34,7 +34,8 @@ export async function authenticateWithSecret(
       ...lockoutOf(deps),
       liveSecrets: async (n) => {
         const record = await deps.clients.get(n, true);
-        if (!record) return undefined;
+        // A disabled client answers as an unknown one: invalid_client (PATCH /admin/clients/{clientName}).
+        if (!record || record.disabled) return undefined;
         scopes = configuredScopes(record.scopes);
         return deps.clients.openSecrets(record, Math.floor(deps.clock() / 1000));
       },

@@ -19,8 +19,15 @@ export const METRIC = {
   quotaRemaining: 'QuotaRemaining',
   /** Percent of the period's quota used, per client. */
   quotaUtilization: 'QuotaUtilization',
-  /** The highest QuotaUtilization over the stage's clients (what the 80 % alarm watches). */
+  /** The highest QuotaUtilization over the stage's clients (what the client quota alarm watches). */
   maxQuotaUtilization: 'MaxQuotaUtilization',
+  /** Percent of the deployment quota (the tenant's contract quota for the stage) used. */
+  deploymentQuotaUtilization: 'DeploymentQuotaUtilization',
+  deploymentQuotaUsed: 'DeploymentQuotaUsed',
+  /** Counter reads the quota monitor could not make in a run (0 when all went well). */
+  quotaReadFailures: 'QuotaReadFailures',
+  /** 1 per quota monitor run that read every counter; its absence is an alarm of its own. */
+  quotaMonitorSucceeded: 'QuotaMonitorSucceeded',
 } as const;
 
 /** Dimension names; every set also has Tenant and Stage (and Powertools' `service`). */

@@ -4,7 +4,7 @@
  * local/ imports a handler's code; the function that serves a route
  * dispatches on `operation`.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * - `none`: public (the handler authenticates what it needs, e.g. /authtoken's body).
@@ -93,6 +93,10 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Create a client (its secret is shown once)' },
   { method: 'GET', path: '/admin/clients/{clientName}', function: 'admin', operation: 'getClient', auth: 'operator',
     summary: "A client's settings (never its secret)" },
+  { method: 'PATCH', path: '/admin/clients/{clientName}', function: 'admin', operation: 'updateClient', auth: 'operator',
+    summary: "Change a client's tier, quota, scopes, claim policy or disabled flag" },
+  { method: 'DELETE', path: '/admin/clients/{clientName}', function: 'admin', operation: 'deleteClient', auth: 'operator',
+    summary: 'Delete a client, its keys and its API key' },
   { method: 'GET', path: '/v1/{clientName}/sessions/{sessionId}', function: 'api', operation: 'getSession', auth: 'jwt',
     summary: 'A workout session payload; with X-WorkoutKit-Device also a WorkoutKitToken in X-WorkoutKit-Token' },
   { method: 'POST', path: '/graphql', function: 'api', operation: 'graphql', auth: 'jwt', requiresSub: true, errorFormat: 'graphql',

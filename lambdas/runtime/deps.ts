@@ -22,7 +22,7 @@ import { cachedRevocationList } from '../store/revocation-cache';
 import { RevocationStore } from '../store/revocation-store';
 import { ApiKeyStore } from '../store/api-key-store';
 import { UsageCounterStore } from '../store/usage-counter-store';
-import { FALLBACK_DEFAULT_QUOTA, parseEffectiveQuota, type EffectiveQuota } from '../core/quota';
+import { FALLBACK_QUOTA_CONFIG, parseStageQuotaConfig, type StageQuotaConfig } from '../core/quota';
 import { AuthLogStore } from '../store/auth-log-store';
 import { deploymentIssuer, type RuntimeEnv } from './env';
 import { createMetrics, type GatewayMetrics } from './metrics';
@@ -52,8 +52,8 @@ export interface Deps {
   idempotency: IdempotencyStore;
   apiKeys: ApiKeyStore;
   usageCounters: UsageCounterStore;
-  /** The stage's per-client quota defaults (tenant config; DEFAULT_QUOTA). */
-  defaultQuota: EffectiveQuota;
+  /** The stage's deployment quota and throttle tiers (tenant config; QUOTA_CONFIG). */
+  quotaConfig: StageQuotaConfig;
   metrics: GatewayMetrics;
 }
 
@@ -97,11 +97,11 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const events = new EventStore(doc, env.TABLE_NAME, clock);
   const idempotency = new IdempotencyStore(doc, env.TABLE_NAME, clock);
   const usageCounters = new UsageCounterStore(doc, env.TABLE_NAME);
-  const defaultQuota = env.DEFAULT_QUOTA ? parseEffectiveQuota(env.DEFAULT_QUOTA) : FALLBACK_DEFAULT_QUOTA;
+  const quotaConfig = env.QUOTA_CONFIG ? parseStageQuotaConfig(env.QUOTA_CONFIG) : FALLBACK_QUOTA_CONFIG;
   const metrics = overrides.metrics ?? createMetrics(env);
   return {
     env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, authLog, revocations, fetchJwks, jwksCache, verifyToken,
-    sessions, launchTokens, deploymentSecrets, events, idempotency, apiKeys, usageCounters, defaultQuota, metrics,
+    sessions, launchTokens, deploymentSecrets, events, idempotency, apiKeys, usageCounters, quotaConfig, metrics,
   };
 }
 

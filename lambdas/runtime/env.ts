@@ -21,13 +21,14 @@ export interface RuntimeEnv {
   /** `1` only in the local gateway: allows http JWKS URLs on loopback. */
   LOCAL_MODE?: string;
   /**
-   * The stage's per-client default quota from the tenant config, JSON
-   * `{"limit","period","rateLimit","burstLimit"}` (lambdas/core/quota.ts).
+   * The stage's quota configuration from the tenant config, JSON
+   * `{"deployment"?: {"limit","period"}, "tiers": {name: {"rateLimit","burstLimit"}}, "stageRateLimit"?}`
+   * (StageQuotaConfig in lambdas/core/quota.ts).
    */
-  DEFAULT_QUOTA?: string;
-  /** `apigateway` in AWS (usage plans, GetUsage); absent: the table's own counters (local). */
-  USAGE_BACKEND?: 'apigateway';
-  /** The stage's REST API id (functions that create or read usage plans). */
+  QUOTA_CONFIG?: string;
+  /** `apigateway` in AWS: client API keys are registered with API Gateway's tier usage plans; absent: locally, nowhere. */
+  API_KEY_BACKEND?: 'apigateway';
+  /** The stage's REST API id (the function that registers API keys). */
   REST_API_ID?: string;
   /**
    * The deployment's issuer identifier: the stage's base URL without a trailing slash,
@@ -63,10 +64,10 @@ export function readRuntimeEnv(source: EnvSource = process.env): RuntimeEnv {
   else env.LOCAL_KEY_FILE = need('LOCAL_KEY_FILE');
   if (source.DYNAMODB_ENDPOINT) env.DYNAMODB_ENDPOINT = source.DYNAMODB_ENDPOINT;
   if (source.LOCAL_MODE === '1') env.LOCAL_MODE = '1';
-  if (source.DEFAULT_QUOTA) env.DEFAULT_QUOTA = source.DEFAULT_QUOTA;
-  if (source.USAGE_BACKEND !== undefined && source.USAGE_BACKEND !== '') {
-    if (source.USAGE_BACKEND !== 'apigateway') throw new Error('USAGE_BACKEND must be apigateway when set');
-    env.USAGE_BACKEND = 'apigateway';
+  if (source.QUOTA_CONFIG) env.QUOTA_CONFIG = source.QUOTA_CONFIG;
+  if (source.API_KEY_BACKEND !== undefined && source.API_KEY_BACKEND !== '') {
+    if (source.API_KEY_BACKEND !== 'apigateway') throw new Error('API_KEY_BACKEND must be apigateway when set');
+    env.API_KEY_BACKEND = 'apigateway';
   }
   if (source.REST_API_ID) env.REST_API_ID = source.REST_API_ID;
   return env;

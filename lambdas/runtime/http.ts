@@ -19,11 +19,13 @@ import {
 import { checkJsonContentType } from '../core/content-type';
 import { parseJsonInput } from '../core/json-input';
 import { answerRequestId, REQUEST_ID_HEADER } from '../core/request-id';
+import type { QuotaState } from '../core/quota';
 import type { AuthenticatedEntity } from '../core/verify-token';
 import { errorBody } from '../gateway/gateway-responses';
 import { ROUTES, type RouteSpec } from '../gateway/routes';
 import { MAX_BODY_BYTES } from '../gateway/settings';
 import type { IntegrationHandler } from './handler-types';
+import type { AdmitRequest } from './quota-meter';
 import { logger } from './logger';
 
 export interface ApiRequest {
@@ -37,6 +39,11 @@ export interface ApiRequest {
   caller?: AuthenticatedEntity;
   /** On `jwt-or-api-key` routes called with an API key instead of a JWT: the key's client. */
   apiKeyClient?: string;
+  /**
+   * The quotas this request was counted against (limit, remaining, reset), when the function
+   * counts (HttpOptions.admit); what RateLimit-style response headers can report.
+   */
+  quota?: QuotaState;
   /**
    * The JSON body, parsed once: 400 invalid_request if it is empty, not sent as
    * application/json, malformed, over 64 KiB, or over the bounds of core/json-input.ts.
@@ -58,6 +65,11 @@ export interface HttpOptions {
   clock?: () => number;
   /** Extra checks on an authenticated caller (revocation), run before the operation. */
   checkCaller?: (caller: AuthenticatedEntity) => Promise<void>;
+  /**
+   * Counts an authenticated request against its quotas (lambdas/runtime/quota-meter.ts) once
+   * the caller checks passed; throws quota_exceeded (uncounted) or a 401 of its own.
+   */
+  admit?: AdmitRequest;
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
@@ -113,13 +125,21 @@ function parseBody(event: APIGatewayProxyEvent, contentType: string | undefined)
   return parseJsonInput(bytes.toString('utf8'));
 }
 
-/** The per-route rules the cached Allow cannot carry (a cached policy serves every method and outlives the token: https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html). */
-function checkRouteRules(route: RouteSpec, caller: AuthenticatedEntity, nowSeconds: number): void {
+/**
+ * The per-route authentication rules the cached Allow cannot carry (its cache outlives a token
+ * and is shared by every method: https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html).
+ * Each refusal is a 401, so it runs before the request is counted.
+ */
+function checkAuthentication(route: RouteSpec, caller: AuthenticatedEntity, nowSeconds: number): void {
   if (caller.expiresAt !== undefined && nowSeconds > caller.expiresAt + CLOCK_SKEW_SECONDS) {
     // The authorizer cache can outlive the token; expiry stays exact here.
     throw new TokenExpiredError('Token expired');
   }
   if (route.requiresSub && !caller.sub) throw new MissingRequiredClaimError('This operation needs a token with sub (an end user)');
+}
+
+/** Scopes: a 403 to an authenticated caller, which counts (as API Gateway meters it). */
+function checkPermissions(route: RouteSpec, caller: AuthenticatedEntity): void {
   for (const scope of route.scopes ?? []) {
     if (!caller.scope.includes(scope)) throw new InsufficientPermissionsError(`This operation needs scope ${scope}`);
   }
@@ -146,10 +166,15 @@ export function httpHandler(operations: Readonly<Record<string, Operation>>, opt
     if (route.auth === 'jwt-or-api-key' && ctx?.[AUTH_KIND_KEY] === API_KEY_AUTH_KIND) {
       // Only these routes accept the API-key context; anywhere else it is no authentication.
       req.apiKeyClient = parseClientName(ctx.clientName);
+      if (options.admit) req.quota = await options.admit(req.apiKeyClient, Promise.resolve());
     } else if (route.auth === 'jwt' || route.auth === 'jwt-or-api-key') {
       const caller = fromAuthorizerContext(ctx);
-      checkRouteRules(route, caller, Math.floor(clock() / 1000));
-      if (options.checkCaller) await options.checkCaller(caller);
+      checkAuthentication(route, caller, Math.floor(clock() / 1000));
+      const authenticated = options.checkCaller ? options.checkCaller(caller) : Promise.resolve();
+      // Counted only once every 401 check passed (contract: no 401 is ever counted).
+      if (options.admit) req.quota = await options.admit(caller.clientName, authenticated);
+      else await authenticated;
+      checkPermissions(route, caller);
       req.caller = caller;
     }
     const res = await op(req);

@@ -28,6 +28,10 @@ export interface GatewayMetrics {
   /** Per-client quota state (the quota monitor); flushed right away, one blob per client. */
   quota(clientName: string, report: UsageReport): void;
   maxQuotaUtilization(percent: number): void;
+  /** The deployment quota's state (the quota monitor). */
+  deploymentQuota(report: UsageReport): void;
+  /** One quota monitor run: how many reads failed; succeeded = every counter was read. */
+  quotaMonitorRun(run: { readFailures: number; succeeded: boolean }): void;
   /** Writes what was recorded since the last flush (call once per invocation). */
   flush(): void;
 }
@@ -75,13 +79,25 @@ export function createMetrics(env: Pick<RuntimeEnv, 'TENANT' | 'STAGE' | 'LOCAL_
       this.flush(); // the Client dimension must not leak onto metrics recorded before
       m.addDimensions({ [DIMENSION.client]: clientName });
       m.addMetric(METRIC.quotaUsed, MetricUnit.Count, r.used);
-      m.addMetric(METRIC.quotaLimit, MetricUnit.Count, r.limit);
-      m.addMetric(METRIC.quotaRemaining, MetricUnit.Count, r.remaining);
-      m.addMetric(METRIC.quotaUtilization, MetricUnit.Percent, utilization(r));
+      if (r.limit !== null) {
+        m.addMetric(METRIC.quotaLimit, MetricUnit.Count, r.limit);
+        m.addMetric(METRIC.quotaRemaining, MetricUnit.Count, r.remaining ?? 0);
+        m.addMetric(METRIC.quotaUtilization, MetricUnit.Percent, utilization(r));
+      }
       m.publishStoredMetrics();
     },
     maxQuotaUtilization(percent) {
       m.addMetric(METRIC.maxQuotaUtilization, MetricUnit.Percent, percent);
+      pending = true;
+    },
+    deploymentQuota(r) {
+      m.addMetric(METRIC.deploymentQuotaUsed, MetricUnit.Count, r.used);
+      m.addMetric(METRIC.deploymentQuotaUtilization, MetricUnit.Percent, utilization(r));
+      pending = true;
+    },
+    quotaMonitorRun(run) {
+      m.addMetric(METRIC.quotaReadFailures, MetricUnit.Count, run.readFailures);
+      if (run.succeeded) m.addMetric(METRIC.quotaMonitorSucceeded, MetricUnit.Count, 1);
       pending = true;
     },
     flush() {
@@ -92,8 +108,9 @@ export function createMetrics(env: Pick<RuntimeEnv, 'TENANT' | 'STAGE' | 'LOCAL_
   };
 }
 
+/** Percent of the limit used (two decimals); 0 without a limit. */
 export function utilization(r: Pick<UsageReport, 'used' | 'limit'>): number {
-  return r.limit > 0 ? Math.round((r.used / r.limit) * 10_000) / 100 : 0;
+  return r.limit !== null && r.limit > 0 ? Math.round((r.used / r.limit) * 10_000) / 100 : 0;
 }
 
 const NO_METRICS: GatewayMetrics = {
@@ -103,5 +120,7 @@ const NO_METRICS: GatewayMetrics = {
   launchRefused: () => undefined,
   quota: () => undefined,
   maxQuotaUtilization: () => undefined,
+  deploymentQuota: () => undefined,
+  quotaMonitorRun: () => undefined,
   flush: () => undefined,
 };

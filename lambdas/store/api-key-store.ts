@@ -17,9 +17,8 @@ export interface StoredApiKey {
   /** Hex SHA-256 of the value: the lookup item's key. */
   sha256: string;
   createdAt: string;
-  /** API Gateway's ids (AWS only): the key and the client's usage plan. */
+  /** API Gateway's id of the key (AWS only); the plan it is attached to follows the client's tier. */
   awsKeyId?: string;
-  usagePlanId?: string;
 }
 
 /**
@@ -45,7 +44,7 @@ export class ApiKeyStore {
     private readonly keyring: Keyring,
   ) {}
 
-  async seal(clientName: string, value: string, now: Date, aws: Pick<StoredApiKey, 'awsKeyId' | 'usagePlanId'> = {}): Promise<StoredApiKey> {
+  async seal(clientName: string, value: string, now: Date, aws: Pick<StoredApiKey, 'awsKeyId'> = {}): Promise<StoredApiKey> {
     const sealed = await this.keyring.seal(Buffer.from(value, 'utf8'), apiKeyContext(this.tableName, clientName));
     return { sealed, sha256: apiKeyDigest(value), createdAt: now.toISOString(), ...aws };
   }
@@ -100,6 +99,12 @@ export class ApiKeyStore {
     );
     const name = out.Item?.clientName;
     return typeof name === 'string' ? name : undefined;
+  }
+
+  /** Removes a key's lookup item (client deletion): the key value finds no client any more. */
+  async removeLookup(sha256: string): Promise<void> {
+    // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=APIKEY#<sha256(key)>
+    await guarded('remove api key', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: apiKeyLookupKey(sha256) })));
   }
 
   /** Undoes a half-made client (creation failed after the profile was written). */

@@ -56,6 +56,14 @@ export class CachedClientDirectory implements ClientDirectory {
     return value;
   }
 
+  /**
+   * The client's stored record from the same cache (quota, tier, createdAt, disabled): what the
+   * handlers' quota counting needs, at most CLIENT_CACHE_MS old.
+   */
+  async record(clientName: string): Promise<ClientRecord | undefined> {
+    return (this.fresh(clientName) ?? (await this.load(clientName))).record;
+  }
+
   get(clientName: string): Promise<ClientAuthView | undefined> {
     // The warm path (every request of a known client) settles without another async hop.
     const hit = this.fresh(clientName);

@@ -3,7 +3,7 @@
  * One item per client (`CLIENT#<name>` / `PROFILE`), versioned for optimistic updates.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClientSettings } from '../core/client-settings';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../core/errors';
 import type { StoredApiKey } from './api-key-store';
@@ -37,6 +37,11 @@ export interface ClientRecord extends ClientSettings {
 }
 
 export const clientKey = (clientName: string) => ({ pk: `CLIENT#${clientName}`, sk: 'PROFILE' });
+/**
+ * What a deleted client leaves: only when (epoch seconds) it was deleted, so a client created
+ * later with the same name starts with a cut-off after it and never accepts the old tokens.
+ */
+export const deletedClientKey = (clientName: string) => ({ pk: `CLIENT#${clientName}`, sk: 'DELETED' });
 export const secretContext = (tableName: string, clientName: string) => ({ purpose: 'client-secret', table: tableName, clientName });
 
 /** 256 bits of randomness, URL-safe (contract, POST /admin/clients). */
@@ -61,6 +66,14 @@ export class ClientStore {
       version: 1,
       secrets: [{ sealed, createdAt: now.toISOString() }],
     };
+    // Contract: a client created with a deleted client's name never accepts tokens issued
+    // before its own createdAt. The cut-off is the second after the deletion (iat has second
+    // resolution), so even a token of the old client issued in the deletion's second is refused.
+    // iam: dynamodb:GetItem table dynamodb:LeadingKeys=CLIENT#<clientName>
+    const deleted = await guarded('get client', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: deletedClientKey(settings.clientName), ConsistentRead: true })),
+    );
+    if (typeof deleted.Item?.deletedAt === 'number') record.revokedBefore = deleted.Item.deletedAt + 1;
     try {
       // iam: dynamodb:PutItem table dynamodb:LeadingKeys=CLIENT#<clientName>
       await guarded('create client', () =>
@@ -128,6 +141,24 @@ export class ClientStore {
       if (await this.replace(record, expected)) return record;
     }
     throw new ServiceUnavailableError('The client is being changed concurrently; retry');
+  }
+
+  /**
+   * Deletes the profile, leaving the DELETED marker (deletedClientKey) first so that no moment
+   * exists in which the name is free and the old tokens' cut-off unknown.
+   */
+  async remove(clientName: string, now: Date): Promise<void> {
+    // iam: dynamodb:PutItem table dynamodb:LeadingKeys=CLIENT#<clientName>
+    await guarded('delete client', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...deletedClientKey(clientName), type: 'deleted-client', deletedAt: Math.floor(now.getTime() / 1000) },
+        }),
+      ),
+    );
+    // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=CLIENT#<clientName>
+    await guarded('delete client', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: clientKey(clientName) })));
   }
 
   /** Seals a new secret for the client (the caller shows it once and stores the sealed form). */

@@ -16,10 +16,28 @@
  * | catalogue entry    | CATALOG                    | SESSION#<id>           |
  * | user event         | EVENTS#<client>#<sub>      | <iso time>#<id>        |
  * | idempotency claim  | IDEMPOTENCY#<client>#<key>#<sub> | EVENTS           |
- * | usage counter      | USAGE#<client>             | <period start>         |
+ * | deleted client     | CLIENT#<name>              | DELETED                |
+ * | client counter     | USAGE#C#<client>#<shard>   | <period>#<start day>   |
+ * | deployment counter | USAGE#D#<shard>            | <period>#<start day>   |
  * | auth failure log   | AUTHLOG#<client>           | <iso time>#<id>        |
  * | used assertion jti | ASSERTION#<sha256(c, jti)> | JTI                    |
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /** Epoch seconds; DynamoDB TTL deletes late, so every read also filters on it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The client index: every client profile by name, for periodic jobs (the quota monitor) to
+ * Query instead of scanning the table. Keyed on attributes profiles already carry (`type` =
+ * `client`, `clientName`), so existing profiles are in it as soon as it exists; the only other
+ * items with both attributes are API key lookups (`type` = `apikey`), which a Query on `client`
+ * never reads.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html
+ */
+export const CLIENT_INDEX = {
+  name: 'clients',
+  partitionKey: 'type',
+  sortKey: 'clientName',
+  /** Projected besides the keys: what the monitor needs of a client. */
+  projected: ['quota', 'tier', 'createdAt', 'disabled'],
+} as const;

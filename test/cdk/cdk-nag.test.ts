@@ -68,12 +68,20 @@ describe.each(STAGES)('Acme-%s acknowledgments stay true', (stage) => {
     for (const s of star) expect(list(s.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
-  test('every wildcard usage-plan or API-key ARN is fenced by the deployment tag', () => {
-    const wildcard = statements(templateOf(stage)).filter((s) => /::\/(usageplans|apikeys)\/\*/.test(JSON.stringify(s.Resource)));
+  test('every wildcard API-key ARN is fenced by the deployment tag, and usage-plan ARNs name this stage\'s plans', () => {
+    const t = templateOf(stage);
+    const wildcard = statements(t).filter((s) => /::\/apikeys\/\*/.test(JSON.stringify(s.Resource)));
     expect(wildcard.length).toBeGreaterThan(0);
     for (const s of wildcard) {
       expect(s.Effect).toBe('Allow');
       expect(Object.keys(s.Condition?.StringEquals ?? {})).toEqual(['aws:ResourceTag/workoutkit:deployment']);
+    }
+    const planIds = resources(t, 'AWS::ApiGateway::UsagePlan').map(([id]) => id);
+    const planArns = statements(t).filter((s) => JSON.stringify(s.Resource).includes('/usageplans/'));
+    expect(planArns.length).toBeGreaterThan(0);
+    for (const s of planArns) {
+      expect(JSON.stringify(s.Resource)).not.toContain('/usageplans/*');
+      for (const id of planIds) expect(JSON.stringify(s.Resource)).toContain(`{"Ref":"${id}"}`);
     }
   });
 });

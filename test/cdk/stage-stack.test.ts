@@ -159,8 +159,8 @@ describe.each(STAGES)('Acme-%s', (stage) => {
       expect(fn.Properties?.FunctionName).toBeUndefined();
       const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
       // REST_API_ID only where usage plans are managed or read (admin, quota monitor).
-      expect(Object.keys(vars).filter((k) => k !== 'REST_API_ID').sort()).toEqual(['AUTHORIZER_CACHE_TTL', 'DEFAULT_QUOTA',
-        'ISSUER', 'KEYRING', 'KMS_KEY_ID', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TENANT', 'USAGE_BACKEND']);
+      expect(Object.keys(vars).filter((k) => k !== 'REST_API_ID').sort()).toEqual(['API_KEY_BACKEND', 'AUTHORIZER_CACHE_TTL',
+        'ISSUER', 'KEYRING', 'KMS_KEY_ID', 'POWERTOOLS_SERVICE_NAME', 'QUOTA_CONFIG', 'STAGE', 'TABLE_NAME', 'TENANT']);
       expect(vars).toMatchObject({ TENANT: 'acme', STAGE: stage, KEYRING: 'kms', AUTHORIZER_CACHE_TTL: '60' });
     }
   });
@@ -233,7 +233,7 @@ describe.each(STAGES)('Acme-%s', (stage) => {
   });
 
   test('applies the tenant stage throttle to every method', () => {
-    const q = tenants[0]?.stages[stage].quota;
+    const q = tenants[0]?.stages[stage].throttle;
     const [, s] = onlyResource(templateOf(name), 'AWS::ApiGateway::Stage');
     expect(s.Properties?.MethodSettings).toEqual([
       expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: q?.rateLimit, ThrottlingBurstLimit: q?.burstLimit }),

@@ -8,8 +8,8 @@ const valid = () => ({
   contact: 'ops@acme.example',
   alarmEmails: ['oncall@acme.example'],
   stages: {
-    sandbox: { quota: { limit: 100, period: 'DAY', rateLimit: 5, burstLimit: 10 } },
-    prod: { quota: { limit: 1000, period: 'MONTH', rateLimit: 50, burstLimit: 100 } },
+    sandbox: { quota: { limit: 100, period: 'DAY' }, throttle: { rateLimit: 5, burstLimit: 10 }, tiers: { default: { rateLimit: 5, burstLimit: 10 } } },
+    prod: { quota: { limit: 1000, period: 'MONTH' }, tiers: { default: { rateLimit: 50, burstLimit: 100 }, premium: { rateLimit: 200, burstLimit: 400 } } },
   },
 });
 
@@ -118,4 +118,32 @@ describe('account, region and custom domains', () => {
     const twice = { ...t, stages: { ...t.stages, sandbox: { ...t.stages.sandbox, domain } } };
     expect(problemsOf([twice])).toEqual([expect.stringMatching(/domain api\.acme\.example is used twice/)]);
   });
+});
+
+test('declares tiers per stage with default always, and refuses throttling inside a quota or tiers above the stage throttle', () => {
+  const t = valid();
+  expect(parseTenants([t])[0]?.stages.prod.tiers).toEqual({ default: { rateLimit: 50, burstLimit: 100 }, premium: { rateLimit: 200, burstLimit: 400 } });
+  const problems = problemsOf([
+    {
+      ...t,
+      stages: {
+        sandbox: { quota: { limit: 100, period: 'DAY', rateLimit: 5 }, throttle: { rateLimit: 5, burstLimit: 10 }, tiers: { default: { rateLimit: 6, burstLimit: 10 } } },
+        prod: { tiers: { premium: { rateLimit: 1, burstLimit: 1 }, 'Bad Name': { rateLimit: 1, burstLimit: 1 } } },
+      },
+    },
+  ]);
+  expect(problems).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^\[0\]\.stages\.sandbox\.quota\.rateLimit: throttling is no part of a quota/),
+      expect.stringMatching(/^\[0\]\.stages\.sandbox\.tiers\.default\.rateLimit: is above the stage throttle/),
+      expect.stringMatching(/^\[0\]\.stages\.prod\.tiers\.default: is required/),
+      expect.stringMatching(/^\[0\]\.stages\.prod\.tiers\.Bad Name: tier names/),
+    ]),
+  );
+});
+
+test('leaves the deployment quota out when a stage declares none', () => {
+  const t = valid();
+  const [parsed] = parseTenants([{ ...t, stages: { ...t.stages, prod: { tiers: t.stages.prod.tiers } } }]);
+  expect(parsed?.stages.prod.quota).toBeUndefined();
 });

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DENIAL_REASONS, METRIC } from '../../lambdas/gateway/metrics-catalog';
 import { FUNCTIONS, ROUTES } from '../../lambdas/gateway/routes';
 import { SCHEDULED_FUNCTIONS } from '../../lambdas/gateway/scheduled';
-import { DEPLOYMENT_TAG } from '../../lambdas/store/apigateway-usage';
+import { DEPLOYMENT_TAG, TIER_TAG } from '../../lambdas/store/api-key-provisioner';
 import { WIDGET } from '../../lib/stage-monitoring';
 import { loadTenants } from '../../lib/tenant-config';
 import { functionIdByDescription, methodsByRoute, onlyResource, resources, synthTenants, type Json } from './template-helpers';
@@ -34,45 +34,86 @@ describe('usage plans (Acme-sandbox)', () => {
     }
   });
 
-  test('creates usage plans per client at run time, so the stack holds none, and tells functions the default quota', () => {
+  test('tells every function the stage quota config (tiers, deployment quota, stage throttle) and where keys are registered', () => {
     const t = templateOf(name);
-    t.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
-    const quota = tenants.find((x) => x.name === 'acme')?.stages.sandbox.quota;
+    const stage = tenants.find((x) => x.name === 'acme')?.stages.sandbox;
     for (const fn of Object.values(FUNCTIONS)) {
       const vars = envOf(t, fn.description);
-      expect(JSON.parse(String(vars.DEFAULT_QUOTA))).toEqual(quota);
-      expect(vars.USAGE_BACKEND).toBe('apigateway');
+      expect(JSON.parse(String(vars.QUOTA_CONFIG))).toEqual({ tiers: stage?.tiers, deployment: stage?.quota, stageRateLimit: stage?.throttle?.rateLimit });
+      expect(vars.API_KEY_BACKEND).toBe('apigateway');
+      expect(vars.DEFAULT_QUOTA).toBeUndefined();
     }
     expect(envOf(t, FUNCTIONS.admin.description).REST_API_ID).toEqual({ Ref: onlyResource(t, 'AWS::ApiGateway::RestApi')[0] });
     expect(envOf(t, FUNCTIONS.authorizer.description).REST_API_ID).toBeUndefined();
   });
 
-  test('lets the admin function create and bind keys and plans only with this deployment tag', () => {
+  test('lets the admin function create tagged keys and attach, move and delete them on this stage\'s plans only; no GetUsage, no CreateUsagePlan', () => {
     const t = templateOf(name);
     const [apiId] = onlyResource(t, 'AWS::ApiGateway::RestApi');
+    const planIds = resources(t, 'AWS::ApiGateway::UsagePlan').map(([id]) => id);
     const usage = policyStatements(t).filter((s) => JSON.stringify(s.Action).includes('apigateway:'));
-    // ReadOwnPlanUsage three times: admin, quota monitor, api (GET /v1/settings/usage).
-    expect(usage.map((s) => s.Sid).sort()).toEqual(['BindKeysToOwnPlans', 'CreateTaggedKeysAndPlans', 'ReadOwnPlanUsage',
-      'ReadOwnPlanUsage', 'ReadOwnPlanUsage', 'UndoOwnKeysAndPlans']);
+    expect(usage.map((s) => s.Sid).sort()).toEqual(['AttachKeysToStagePlans', 'CreateTaggedKeys', 'DeleteOwnKeys', 'DetachKeysFromStagePlans', 'FindStagePlans']);
     const tagValue = { 'Fn::Join': ['', [{ Ref: apiId }, '/sandbox']] };
-    for (const s of usage) {
-      expect(JSON.stringify(s.Resource)).not.toBe('"*"');
-      const key = s.Sid === 'CreateTaggedKeysAndPlans' ? `aws:RequestTag/${DEPLOYMENT_TAG}` : `aws:ResourceTag/${DEPLOYMENT_TAG}`;
-      expect((s.Condition?.StringEquals as Json)[key]).toEqual(tagValue);
+    const bySid = new Map(usage.map((s) => [s.Sid, s]));
+    expect(bySid.get('CreateTaggedKeys')).toMatchObject({ Action: 'apigateway:POST', Condition: { StringEquals: { [`aws:RequestTag/${DEPLOYMENT_TAG}`]: tagValue } } });
+    expect(JSON.stringify(bySid.get('CreateTaggedKeys')?.Resource)).toMatch(/::\/apikeys"/);
+    expect(bySid.get('DeleteOwnKeys')).toMatchObject({ Action: 'apigateway:DELETE', Condition: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: tagValue } } });
+    // Attach and detach: exactly this stage's tier plans, by their ids.
+    for (const sid of ['AttachKeysToStagePlans', 'DetachKeysFromStagePlans']) {
+      const resource = JSON.stringify(bySid.get(sid)?.Resource);
+      for (const id of planIds) expect(resource).toContain(`{"Ref":"${id}"}`);
+      expect((resource.match(/usageplans\//g) ?? []).length).toBe(planIds.length);
     }
-    const create = usage.find((s) => s.Sid === 'CreateTaggedKeysAndPlans');
-    expect(create?.Action).toBe('apigateway:POST');
-    expect(JSON.stringify(create?.Resource)).toContain('::/apikeys');
-    expect(JSON.stringify(create?.Resource)).toContain('::/usageplans');
+    expect(bySid.get('FindStagePlans')).toMatchObject({ Action: 'apigateway:GET' });
+    expect(JSON.stringify(bySid.get('FindStagePlans')?.Resource)).toMatch(/::\/usageplans"\]/);
+    // No right is left that reads usage (GetUsage: GET /usageplans/{id}/usage) or creates plans at run time.
+    const all = JSON.stringify(usage);
+    expect(all).not.toContain('/usage"');
+    expect(all).not.toContain('/usageplans/*/usage');
+    for (const s of usage.filter((x) => x.Action === 'apigateway:POST')) expect(JSON.stringify(s.Resource)).not.toMatch(/::\/usageplans"/);
   });
 
-  test('runs the quota monitor every 15 minutes, reading the table and plan usage', () => {
+  test('runs the quota monitor every 15 minutes, reading only the table', () => {
     const t = templateOf(name);
     const monitorId = functionIdByDescription(t, SCHEDULED_FUNCTIONS.quotaMonitor.description);
     const [, rule] = onlyResource(t, 'AWS::Events::Rule');
     expect(rule.Properties?.ScheduleExpression).toBe('rate(15 minutes)');
     expect(JSON.stringify(rule.Properties?.Targets)).toContain(monitorId);
-    expect(envOf(t, SCHEDULED_FUNCTIONS.quotaMonitor.description).REST_API_ID).toBeDefined();
+    expect(envOf(t, SCHEDULED_FUNCTIONS.quotaMonitor.description).REST_API_ID).toBeUndefined();
+  });
+
+  test('gives the table a client index for the monitor to query (no scan)', () => {
+    const t = templateOf(name);
+    const [, table] = onlyResource(t, 'AWS::DynamoDB::Table');
+    expect(table.Properties?.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        IndexName: 'clients',
+        KeySchema: [{ AttributeName: 'type', KeyType: 'HASH' }, { AttributeName: 'clientName', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['quota', 'tier', 'createdAt', 'disabled'] },
+      }),
+    ]);
+  });
+});
+
+describe.each(['Acme-sandbox', 'Acme-prod', 'Globex-sandbox', 'Globex-prod'])('tier usage plans (%s)', (name) => {
+  test('one usage plan per tier of the stage, throttle only (no quota), bound to this stage, tagged with its tier', () => {
+    const t = templateOf(name);
+    const [tenantName, stage] = name.toLowerCase().split('-') as [string, 'sandbox' | 'prod'];
+    const tiers = tenants.find((x) => x.name === tenantName)?.stages[stage].tiers ?? {};
+    const [apiId] = onlyResource(t, 'AWS::ApiGateway::RestApi');
+    const [stageId] = onlyResource(t, 'AWS::ApiGateway::Stage');
+    const plans = resources(t, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p.Properties ?? {});
+    expect(plans).toHaveLength(Object.keys(tiers).length);
+    expect(Object.keys(tiers)).toContain('default');
+    for (const plan of plans) {
+      const tags = plan.Tags as { Key: string; Value: unknown }[];
+      const tier = tags.find((x) => x.Key === TIER_TAG)?.Value as string;
+      expect(plan.Throttle).toEqual({ RateLimit: tiers[tier]?.rateLimit, BurstLimit: tiers[tier]?.burstLimit });
+      expect(plan.Quota).toBeUndefined();
+      // CDK writes an empty per-method throttle map beside the binding: the plan's throttle applies to every method.
+      expect(plan.ApiStages).toEqual([{ ApiId: { Ref: apiId }, Stage: { Ref: stageId }, Throttle: {} }]);
+      expect(tags).toContainEqual({ Key: DEPLOYMENT_TAG, Value: { 'Fn::Join': ['', [{ Ref: apiId }, `/${stage}`]] } });
+    }
   });
 });
 
@@ -111,16 +152,28 @@ describe.each(['Acme-sandbox', 'Globex-prod'])('monitoring (%s)', (name) => {
     ]);
   });
 
-  test('alarms on quota over 80 %, the 5xx rate and invalid_signature spikes, notifying the tenant topic', () => {
+  test('alarms on client and deployment quota over 80 %, the quota monitor\'s health and read failures, Lambda errors of every function, the 5xx rate and invalid_signature spikes', () => {
     const t = templateOf(name);
     const alarms = resources(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
-    expect(alarms).toHaveLength(3);
+    const functionCount = Object.keys(FUNCTIONS).length + Object.keys(SCHEDULED_FUNCTIONS).length;
+    expect(alarms).toHaveLength(6 + functionCount);
     const [topicId] = onlyResource(t, 'AWS::SNS::Topic');
     for (const a of alarms) {
       expect(a.AlarmName).toBeUndefined();
       expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
     }
     expect(alarms.find((a) => a.MetricName === METRIC.maxQuotaUtilization)).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms.find((a) => a.MetricName === METRIC.deploymentQuotaUtilization)).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' });
+    // Missing data from the monitor is never "fine": its health alarm breaches on silence.
+    expect(alarms.find((a) => a.MetricName === METRIC.quotaMonitorSucceeded)).toMatchObject({
+      Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', Period: 900, EvaluationPeriods: 2,
+    });
+    expect(alarms.find((a) => a.MetricName === METRIC.quotaReadFailures)).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    // One Errors alarm per function, the quota monitor's included.
+    const errorAlarms = alarms.filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors');
+    const fnIds = resources(t, 'AWS::Lambda::Function').filter(([, f]) => !JSON.stringify(f.Properties?.Description ?? '').includes('LogRetention')).map(([id]) => id);
+    expect(errorAlarms).toHaveLength(functionCount);
+    for (const a of errorAlarms) expect(fnIds).toContain((a.Dimensions as { Value: { Ref: string } }[])[0]?.Value.Ref);
     const signature = alarms.find((a) => a.MetricName === METRIC.authorizations);
     expect(signature?.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Reason', Value: 'invalid_signature' }, { Name: 'Outcome', Value: 'deny' }]));
     const rate = alarms.find((a) => Array.isArray(a.Metrics));

@@ -1,6 +1,18 @@
-import { effectiveQuota, parseEffectiveQuota, periodEnd, periodStart, TokenBucket, usageReport } from '../../lambdas/core/quota';
+import {
+  clientCounterShards,
+  deploymentCounterShards,
+  parseStageQuotaConfig,
+  periodEnd,
+  periodKey,
+  periodStart,
+  secondsUntilReset,
+  splitLimit,
+  tierOf,
+  TokenBucket,
+  usageReport,
+} from '../../lambdas/core/quota';
 
-const defaults = { limit: 1000, period: 'DAY', rateLimit: 10, burstLimit: 20 } as const;
+const dayQuota = { limit: 1000, period: 'DAY' } as const;
 // Wednesday 2026-11-25 15:30 UTC
 const wed = Date.UTC(2026, 10, 25, 15, 30);
 
@@ -23,19 +35,52 @@ describe('quota periods (UTC, as API Gateway usage plans)', () => {
   });
 
   it('reports remaining and the reset time, never a negative remainder', () => {
-    expect(usageReport(defaults, 1200, wed)).toEqual({ used: 1200, limit: 1000, period: 'DAY', remaining: 0, resetsAt: '2026-11-26T00:00:00.000Z' });
+    expect(usageReport(dayQuota, 1200, wed)).toEqual({ used: 1200, limit: 1000, period: 'DAY', remaining: 0, resetsAt: '2026-11-26T00:00:00.000Z' });
+    expect(usageReport(undefined, 7, wed)).toEqual({ used: 7, limit: null, period: null, remaining: null, resetsAt: null });
+  });
+
+  it('gives Retry-After as the whole seconds to the reset, at least 1', () => {
+    expect(secondsUntilReset('DAY', wed)).toBe(8.5 * 3600);
+    expect(secondsUntilReset('MONTH', Date.UTC(2026, 11, 1))).toBe(31 * 86_400);
+    expect(secondsUntilReset('DAY', Date.UTC(2026, 10, 25, 23, 59, 59, 999))).toBe(1);
+  });
+
+  it('names a period by kind and start, so a DAY and a MONTH starting on the 1st never share a counter', () => {
+    const first = Date.UTC(2026, 11, 1, 9);
+    expect(periodKey('DAY', first)).toBe('DAY#2026-12-01');
+    expect(periodKey('MONTH', first)).toBe('MONTH#2026-12-01');
   });
 });
 
-describe('effective quota', () => {
-  it("takes the client's quota and fills missing throttle fields from the tenant defaults", () => {
-    expect(effectiveQuota({ limit: 5, period: 'WEEK' }, defaults)).toEqual({ limit: 5, period: 'WEEK', rateLimit: 10, burstLimit: 20 });
-    expect(effectiveQuota(undefined, defaults)).toBe(defaults);
+describe('counter shards', () => {
+  const config = { tiers: { default: { rateLimit: 50, burstLimit: 100 }, premium: { rateLimit: 1200, burstLimit: 2000 } } };
+
+  it('sizes client counters for the fastest tier and the deployment counter for the stage throttle (at most 500 writes/s an item)', () => {
+    expect(clientCounterShards(config)).toBe(3);
+    expect(clientCounterShards({ tiers: { default: { rateLimit: 500, burstLimit: 1000 } } })).toBe(1);
+    expect(deploymentCounterShards({ ...config, stageRateLimit: 400 })).toBe(1);
+    expect(deploymentCounterShards(config)).toBe(20); // no stage throttle: the account's 10,000 requests/s
   });
 
-  it('rejects a malformed DEFAULT_QUOTA', () => {
-    expect(parseEffectiveQuota(JSON.stringify(defaults))).toEqual(defaults);
-    expect(() => parseEffectiveQuota('{"limit":5,"period":"YEAR","rateLimit":1,"burstLimit":1}')).toThrow(/DEFAULT_QUOTA/);
+  it('splits a limit into parts that add up to it exactly, never into more parts than the limit', () => {
+    expect(splitLimit(10, 3)).toEqual([4, 3, 3]);
+    expect(splitLimit(2, 20)).toEqual([1, 1]);
+    expect(splitLimit(1_000_000, 1)).toEqual([1_000_000]);
+    for (const [limit, shards] of [[7, 4], [999, 20], [1, 1]] as const) expect(splitLimit(limit, shards).reduce((a, b) => a + b, 0)).toBe(limit);
+  });
+});
+
+describe('stage quota config (QUOTA_CONFIG)', () => {
+  it('reads tiers, the deployment quota and the stage throttle, and finds tiers by name only', () => {
+    const config = parseStageQuotaConfig(JSON.stringify({ tiers: { default: { rateLimit: 5, burstLimit: 10 } }, deployment: { limit: 9, period: 'WEEK' }, stageRateLimit: 50 }));
+    expect(config).toEqual({ tiers: { default: { rateLimit: 5, burstLimit: 10 } }, deployment: { limit: 9, period: 'WEEK' }, stageRateLimit: 50 });
+    expect(tierOf(config, undefined)).toEqual({ rateLimit: 5, burstLimit: 10 });
+    expect(tierOf(config, 'toString')).toBeUndefined();
+  });
+
+  it('rejects a config without the default tier or with a malformed quota', () => {
+    expect(() => parseStageQuotaConfig('{"tiers":{"premium":{"rateLimit":1,"burstLimit":1}}}')).toThrow(/default tier/);
+    expect(() => parseStageQuotaConfig('{"tiers":{"default":{"rateLimit":1,"burstLimit":1}},"deployment":{"limit":5,"period":"YEAR"}}')).toThrow(/deployment/);
   });
 });
 

@@ -17,10 +17,10 @@ const QUERY = { query: '{ publicWorkoutSession(id: "demo-audio-1") { id } }' };
 
 beforeAll(async () => {
   gw = await startTestGateway({
-    // sandbox: a bucket of one request, refilled once a second; prod: a quota of one request.
-    quotaDefaults: {
-      sandbox: { limit: 1000, period: 'DAY', rateLimit: 1, burstLimit: 1 },
-      prod: { limit: 1, period: 'DAY', rateLimit: 1000, burstLimit: 1000 },
+    // sandbox: a tier with a bucket of one request, refilled once a second; prod: a deployment quota of one request.
+    quotaConfig: {
+      sandbox: { tiers: { default: { rateLimit: 1, burstLimit: 1 } } },
+      prod: { tiers: { default: { rateLimit: 1000, burstLimit: 1000 } }, deployment: { limit: 1, period: 'DAY' } },
     },
   });
   for (const stage of ['sandbox', 'prod'] as const) secrets[stage] = await createClient(gw, stage, 'shape-app', { scopes: ['read', 'write'] });
@@ -70,7 +70,7 @@ describe('refusals before the handler', () => {
     expect(bothShapes(throttled as CallResult)).toBe('rate_limited');
   });
 
-  it('quota used up (QUOTA_EXCEEDED): 429 quota_exceeded in both shapes', async () => {
+  it('quota used up (counted by the handler): 429 quota_exceeded in both shapes', async () => {
     const t = token('prod');
     await graphql('prod', { body: QUERY, token: t, headers: { 'x-workoutkit-device': 'dev-1' } });
     const res = await graphql('prod', { body: QUERY, token: t, headers: { 'x-workoutkit-device': 'dev-1' } });

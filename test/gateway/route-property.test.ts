@@ -14,7 +14,7 @@ import { createClient } from '../support/clients';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 
 const RUNS = Number(process.env.WK_PROPERTY_RUNS ?? 10);
-const LARGE = { limit: 10_000_000, period: 'DAY', rateLimit: 100_000, burstLimit: 100_000 } as const;
+const LARGE = { tiers: { default: { rateLimit: 100_000, burstLimit: 100_000 } } };
 
 let gw: TestGateway;
 let userToken: string;
@@ -22,7 +22,7 @@ let apiKey: string;
 
 beforeAll(async () => {
   // Quotas out of the way: a 429 is no 5xx, but it would stop requests before the handlers.
-  gw = await startTestGateway({ quotaDefaults: { sandbox: LARGE, prod: LARGE } });
+  gw = await startTestGateway({ quotaConfig: { sandbox: LARGE, prod: LARGE } });
   const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'prop-caller', scopes: ['read', 'write', 'settings'] });
   apiKey = created.body.apiKey as string;
   const issued = await gw.call('sandbox', 'POST', '/authtoken', {

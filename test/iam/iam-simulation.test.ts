@@ -63,8 +63,22 @@ const USAGE_PLAN_WRITES: readonly Never[] = [
 ];
 const USAGE_READ: Never = {
   call: `apigateway:GET ${AG}/usageplans/planId/usage aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`,
-  why: 'reads no usage plan',
+  why: 'GetUsage: usage is read from the gateway\'s own counters',
 };
+/** The stage's tier plans are the template's: nothing creates, deletes or attaches to other plans at run time. */
+const PLAN_ADMIN: readonly Never[] = [
+  { call: `apigateway:POST ${AG}/usageplans aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`, why: 'CreateUsagePlan: tiers are usage plans of the template' },
+  { call: `apigateway:DELETE ${AG}/usageplans/\${tierPlan}`, why: 'DeleteUsagePlan: the stack owns its tier plans' },
+  { call: `apigateway:POST ${AG}/usageplans/otherPlan/keys`, why: 'attaches keys to a plan that is not one of this stage\'s tiers' },
+  { call: `apigateway:DELETE ${AG}/usageplans/otherPlan/keys/keyId`, why: 'detaches keys from a plan that is not one of this stage\'s tiers' },
+];
+/** The counter and deletion calls a read-only function's bundle holds (the shared stores). */
+const COUNTER_WRITES = (who: string): Never[] => [
+  write('UpdateItem', 'USAGE#C#clientName#shard', `counts usage (${who} does not count requests)`),
+  write('UpdateItem', 'USAGE#D#shard', `counts usage (${who} does not count requests)`),
+  write('DeleteItem', 'USAGE#C#clientName#shard', 'removes counters (client deletion is the operator API\'s)'),
+  write('DeleteItem', 'AUTHLOG#clientName', 'removes the refusal log (client deletion is the operator API\'s)'),
+];
 
 const write = (action: string, partition: string, why: string): Never => ({ call: `dynamodb:${action} table dynamodb:LeadingKeys=${partition}`, why });
 
@@ -88,16 +102,16 @@ const NEVER: Readonly<Record<Fn, readonly Never[]>> = {
     write('PutItem', 'IDEMPOTENCY#clientName#key#sub', 'claims idempotency keys (the api function does)'),
     write('UpdateItem', 'AUTHFAIL#clientName', 'counts token-endpoint failures (authtoken does)'),
     write('DeleteItem', 'AUTHFAIL#clientName', 'resets token-endpoint failures'),
-    write('UpdateItem', 'USAGE#clientName', 'counts usage'),
+    ...COUNTER_WRITES('the authorizer'),
     write('BatchWriteItem', 'AUTHLOG#clientName,CLIENT#clientName', 'writes outside AUTHLOG# by batching it with a refusal'),
     { call: 'kms:GenerateDataKey key', why: 'seals nothing (it only opens client secrets and API keys)' },
     ...USAGE_PLAN_WRITES,
     USAGE_READ,
   ],
-  authtoken: [...USAGE_PLAN_WRITES, USAGE_READ],
-  api: [...USAGE_PLAN_WRITES],
-  admin: [],
-  public: [...USAGE_PLAN_WRITES, USAGE_READ],
+  authtoken: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
+  api: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
+  admin: [USAGE_READ, ...PLAN_ADMIN],
+  public: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
   quotaMonitor: [
     write('PutItem', 'CLIENT#clientName', 'writes a client profile'),
     write('UpdateItem', 'CLIENT#clientName', 'changes a client profile'),
@@ -116,11 +130,13 @@ const NEVER: Readonly<Record<Fn, readonly Never[]>> = {
     write('PutItem', 'IDEMPOTENCY#clientName#key#sub', 'claims idempotency keys'),
     write('UpdateItem', 'AUTHFAIL#clientName', 'counts token-endpoint failures'),
     write('DeleteItem', 'AUTHFAIL#clientName', 'resets token-endpoint failures'),
-    write('UpdateItem', 'USAGE#clientName', 'counts usage'),
+    ...COUNTER_WRITES('the quota monitor'),
     write('PutItem', 'AUTHLOG#clientName', 'files refusals'),
-    { call: 'kms:Decrypt key', why: 'opens no secret (it reads plan usage only)' },
+    { call: 'kms:Decrypt key', why: 'opens no secret (it reads the counters only)' },
     { call: 'kms:GenerateDataKey key', why: 'seals nothing' },
     ...USAGE_PLAN_WRITES,
+    USAGE_READ,
+    ...PLAN_ADMIN,
   ],
 };
 
@@ -166,6 +182,8 @@ function resourceArn(resource: string, w: World): { arn: string; keyPolicy?: Pol
     case 'otherTenantKey':
       return { arn: w.otherTenant.keyArn, keyPolicy: w.otherTenant.keyPolicy };
   }
+  // An index of the table: `table/index/<name>`.
+  if (resource.startsWith('table/index/')) return { arn: `${w.own.tableArn}/${resource.slice('table/'.length)}` };
   if (!resource.startsWith('arn:')) throw new Error(`unknown resource ${resource}`);
   return { arn: substitute(resource, w) };
 }
@@ -176,6 +194,7 @@ function substitute(text: string, w: World): string {
     .replace(/\$\{account\}/g, ACCOUNT)
     .replace(/\$\{restApiId\}/g, w.own.restApiIdValue)
     .replace(/\$\{stage\}/g, w.stage)
+    .replace(/\$\{tierPlan\}/g, w.own.defaultTierPlanIdValue)
     .replace(/<([^>]+)>/g, '$1');
 }
 

@@ -19,7 +19,7 @@ async function used(clientName = 'cat-acme'): Promise<number> {
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'cat-acme', quota: { limit: 1000, period: 'DAY', rateLimit: 1000, burstLimit: 1000 } });
+  const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'cat-acme', quota: { limit: 1000, period: 'DAY' } });
   secret = created.body.clientSecret as string;
   apiKey = created.body.apiKey as string;
   await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'cat-other' });

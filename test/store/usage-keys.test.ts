@@ -1,12 +1,13 @@
 /**
  * On DynamoDB Local: the authorizer returns the client's API key as usageIdentifierKey on an
  * Allow only, the key's lookup item finds the client, and the quota monitor reads every
- * client's usage through the (local) usage backend.
+ * client's use from the counters (a Query over the client index, no scan) and says when it could not.
  */
 import { createAuthorizer } from '../../lambdas/authorizer/handler';
 import { createQuotaMonitor } from '../../lambdas/quota-monitor/handler';
 import type { GatewayMetrics } from '../../lambdas/runtime/metrics';
-import { currentPeriod, TableUsageBackend } from '../../lambdas/store/usage-backend';
+import { documentClient } from '../../lambdas/store/dynamo';
+import { UsageCounterStore } from '../../lambdas/store/usage-counter-store';
 import { newApiKey } from '../../lambdas/store/api-key-store';
 import type { Deps } from '../../lambdas/runtime/deps';
 import { signHs256 } from '../support/keys';
@@ -24,6 +25,8 @@ const metrics: GatewayMetrics = {
   launchRefused: () => undefined,
   quota: (...args) => recorded.push({ kind: 'quota', args }),
   maxQuotaUtilization: (...args) => recorded.push({ kind: 'max', args }),
+  deploymentQuota: (...args) => recorded.push({ kind: 'deployment', args }),
+  quotaMonitorRun: (...args) => recorded.push({ kind: 'run', args }),
   flush: () => recorded.push({ kind: 'flush', args: [] }),
 };
 
@@ -76,18 +79,30 @@ describe('API keys and the authorizer', () => {
 });
 
 describe('quota monitor', () => {
-  it("publishes every client's used, limit and remaining, and the highest utilization", async () => {
+  it("publishes every client's used, limit, remaining and utilisation, the highest one, the deployment's, and a healthy run", async () => {
     await clientWithKey('monitored');
-    const quota = { limit: 10, period: 'DAY', rateLimit: 50, burstLimit: 100 } as const;
-    const { startDay, endMs } = currentPeriod(quota, clock());
-    for (let i = 0; i < 9; i++) await deps.usageCounters.consume('monitored', startDay, 10, endMs);
+    const d = { ...deps, quotaConfig: { tiers: { default: { rateLimit: 50, burstLimit: 100 } }, deployment: { limit: 100, period: 'MONTH' as const } } };
+    const spec = { scope: { kind: 'client' as const, clientName: 'monitored' }, quota: { limit: 10, period: 'DAY' as const }, shards: 1 };
+    const dep = { scope: { kind: 'deployment' as const }, quota: { limit: 100, period: 'MONTH' as const }, shards: 20 };
+    for (let i = 0; i < 9; i++) expect((await d.usageCounters.consume([spec, dep], clock())).ok).toBe(true);
     recorded.length = 0;
 
-    const sweep = await createQuotaMonitor(deps, new TableUsageBackend(deps.usageCounters))();
-    expect(sweep).toMatchObject({ failed: 0, maxUtilization: 90 });
+    const sweep = await createQuotaMonitor(d)();
+    expect(sweep).toMatchObject({ failed: 0, maxUtilization: 90, deployment: { used: 9, limit: 100, remaining: 91 } });
     expect(sweep.clients).toBeGreaterThanOrEqual(4);
     const monitored = recorded.find((r) => r.kind === 'quota' && r.args[0] === 'monitored');
     expect(monitored?.args[1]).toMatchObject({ used: 9, limit: 10, remaining: 1, period: 'DAY' });
     expect(recorded.filter((r) => r.kind === 'max')).toEqual([{ kind: 'max', args: [90] }]);
+    expect(recorded.filter((r) => r.kind === 'deployment')).toEqual([{ kind: 'deployment', args: [expect.objectContaining({ used: 9, limit: 100 })] }]);
+    expect(recorded.filter((r) => r.kind === 'run')).toEqual([{ kind: 'run', args: [{ readFailures: 0, succeeded: true }] }]);
+  });
+
+  it('fails loudly when it cannot read: a read-failure count, no "healthy" signal, no utilisation, and an error', async () => {
+    const dead = documentClient('http://127.0.0.1:9');
+    const d = { ...deps, doc: dead, usageCounters: new UsageCounterStore(dead, table.env.TABLE_NAME) };
+    recorded.length = 0;
+    await expect(createQuotaMonitor(d)()).rejects.toThrow(/read\(s\) failed/);
+    expect(recorded.filter((r) => r.kind === 'run')).toEqual([{ kind: 'run', args: [{ readFailures: 1, succeeded: false }] }]);
+    expect(recorded.filter((r) => r.kind === 'max' || r.kind === 'quota')).toEqual([]);
   });
 });

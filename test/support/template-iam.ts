@@ -145,6 +145,15 @@ export class ResolvedStack {
     return this.ref(this.only('AWS::ApiGateway::RestApi'));
   }
 
+  /** The id of the stage's `default` tier usage plan (every stage has that tier). */
+  get defaultTierPlanIdValue(): string {
+    const found = Object.entries(this.resources).find(
+      ([, r]) => r.Type === 'AWS::ApiGateway::UsagePlan' && JSON.stringify(r.Properties?.Tags ?? []).includes('{"Key":"workoutkit:tier","Value":"default"}'),
+    );
+    if (!found) throw new Error(`${this.stackName}: no default tier usage plan`);
+    return this.ref(found[0]);
+  }
+
   /** The key's resource policy (KMS evaluates it together with the caller's identity policies). */
   get keyPolicy(): PolicyDocument {
     const id = this.only('AWS::KMS::Key');

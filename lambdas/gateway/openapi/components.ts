@@ -19,13 +19,23 @@ const secret = str('256 bits of randomness, base64url; shown once', { pattern: '
 const quota = obj(
   {
     limit: { type: 'integer', minimum: 1 },
-    period: { enum: ['DAY', 'WEEK', 'MONTH'] },
-    rateLimit: { type: 'integer', minimum: 1, description: 'steady requests per second' },
-    burstLimit: { type: 'integer', minimum: 1 },
+    period: { enum: ['DAY', 'WEEK', 'MONTH'], description: 'UTC; a WEEK starts on Sunday' },
   },
   ['limit', 'period'],
-  { additionalProperties: false },
+  { additionalProperties: false, description: "requests per period, counted by the gateway; throttling (rate, burst) comes from the client's tier, never from here" },
 );
+const tier = str("one of the stage's throttle tiers (tenant config); `default` when absent", { pattern: '^[a-z0-9][a-z0-9-]{0,31}$' });
+const usageOf = (what: string): JsonSchema =>
+  obj(
+    {
+      used: { type: 'integer', description: `requests counted in ${what}'s current period` },
+      limit: { type: ['integer', 'null'], description: 'null where no quota is set' },
+      period: { enum: ['DAY', 'WEEK', 'MONTH'] },
+      remaining: { type: ['integer', 'null'], description: 'null where no quota is set' },
+      resetsAt: isoTime('when the period ends (UTC)'),
+    },
+    ['used', 'limit', 'period', 'remaining', 'resetsAt'],
+  );
 const sessionType = { enum: ['audio', 'block', 'video'] };
 const graphqlErrors = {
   type: 'array',
@@ -121,9 +131,23 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       maxTokenLifetimeSeconds: { type: 'integer', minimum: 1 },
       audience: str(),
       quota: ref('Quota'),
+      tier,
     },
     ['clientName'],
-    { additionalProperties: false },
+    { additionalProperties: false, description: '`rateLimit`/`burstLimit` are refused (400): throttling comes from tiers' },
+  ),
+  UpdateClientRequest: obj(
+    {
+      tier,
+      quota: { oneOf: [{ type: 'null', description: 'removes the quota' }, ref('Quota')] },
+      scopes: { type: 'array', items: str(), maxItems: 50 },
+      requiredClaims: { type: 'array', items: { enum: ['exp', 'iat', 'iss', 'aud'] } },
+      maxTokenLifetimeSeconds: { type: ['integer', 'null'], minimum: 1 },
+      audience: { type: ['string', 'null'] },
+      disabled: { type: 'boolean', description: "a disabled client's tokens and API key are refused (401 invalid_token); /authtoken answers invalid_client" },
+    },
+    [],
+    { additionalProperties: false, minProperties: 1 },
   ),
   CreateClientResponse: obj({ clientName, clientSecret: secret, apiKey: str('the catalog API key, shown once') }, ['clientName', 'clientSecret']),
   Client: obj(
@@ -133,7 +157,10 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       requiredClaims: { type: 'array', items: str() },
       maxTokenLifetimeSeconds: { type: 'integer' },
       audience: str(),
-      quota: ref('Quota'),
+      quota: { oneOf: [{ type: 'null' }, ref('Quota')] },
+      tier,
+      disabled: { type: 'boolean' },
+      createdAt: isoTime('when the client was created'),
       revokedBefore: isoTime('tokens issued before this are revoked'),
       secrets: { type: 'array', items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }) },
       keys: { oneOf: [{ type: 'null' }, obj({ kind: str(), updatedAt: str(), jwksUri: str() })] },
@@ -157,10 +184,16 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       obj({ clientName, issuedBefore: { oneOf: [{ type: 'integer', description: 'NumericDate seconds' }, isoTime('ISO 8601')] } }, ['clientName', 'issuedBefore'], { additionalProperties: false }),
     ],
   },
-  Usage: obj(
-    { used: { type: 'integer' }, limit: { type: 'integer' }, period: { enum: ['DAY', 'WEEK', 'MONTH'] }, remaining: { type: 'integer' }, resetsAt: isoTime('when the period ends') },
-    ['used', 'limit', 'period', 'remaining', 'resetsAt'],
-  ),
+  Usage: {
+    ...usageOf('the client'),
+    properties: {
+      ...(usageOf('the client').properties as Record<string, JsonSchema>),
+      tier,
+      deployment: { oneOf: [{ type: 'null', description: 'the stage has no deployment quota' }, usageOf('the deployment')] },
+    },
+    required: ['used', 'limit', 'period', 'remaining', 'resetsAt', 'tier', 'deployment'],
+    description: "from the gateway's own counters, consistent at once: the client's quota and the deployment's (shared by the stage's clients)",
+  },
   WorkoutSession: obj(
     {
       id: str(),

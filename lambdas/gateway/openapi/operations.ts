@@ -164,7 +164,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /v1/settings/usage': {
     tag: 'settings',
-    responses: { 200: { description: "the caller's quota use in the current period", schema: 'Usage' } },
+    responses: { 200: { description: "the caller's and the deployment's quota use in the current period", schema: 'Usage' } },
   },
   'GET /v1/settings/auth-failures': {
     tag: 'settings',
@@ -180,6 +180,23 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   'GET /admin/clients/{clientName}': {
     tag: 'operator',
     responses: { 200: { description: "the client's settings, never its secret", schema: 'Client' } },
+    errors: ['not_found'],
+  },
+  'PATCH /admin/clients/{clientName}': {
+    tag: 'operator',
+    description:
+      'Changes any of tier, quota (`null` removes it), scopes, claim policy and `disabled`; takes effect within the authorizer cache TTL. ' +
+      "A tier change moves the client's API key to that tier's usage plan. An unknown tier, `rateLimit`/`burstLimit` or a malformed quota: 400 naming the field.",
+    requestBody: 'UpdateClientRequest',
+    responses: { 200: { description: "the client's settings", schema: 'Client' } },
+    errors: ['not_found'],
+  },
+  'DELETE /admin/clients/{clientName}': {
+    tag: 'operator',
+    description:
+      'Removes the client, its keys, its API key (and, in AWS, its usage-plan attachment), its usage counters and authentication-failure log; ' +
+      'its tokens stop working within the authorizer cache TTL. Its user events stay. A client created later with the same name never accepts tokens issued before its own createdAt.',
+    responses: { 204: { description: 'deleted' } },
     errors: ['not_found'],
   },
   'POST /admin/clients/{clientName}/rotate-secret': {
@@ -209,7 +226,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /admin/clients/{clientName}/usage': {
     tag: 'operator',
-    responses: { 200: { description: "the client's quota use in the current period", schema: 'Usage' } },
+    responses: { 200: { description: "the client's and the deployment's quota use in the current period", schema: 'Usage' } },
     errors: ['not_found'],
   },
   'PUT /admin/sessions/{sessionId}': {
