@@ -9,7 +9,7 @@ import { createSigV4Signer, type RequestSigner } from './sigv4';
 import type { Target } from './target';
 
 export interface ApiCall {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Relative to the stage base URL; path parameters already encoded. */
   readonly path: string;
   readonly body?: unknown;

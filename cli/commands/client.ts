@@ -1,4 +1,4 @@
-/** `workoutkit client create|show|rotate-secret|keys set` — the operator API's client routes. */
+/** `workoutkit client create|show|update|delete|rotate-secret|keys set` — the operator API's client routes. */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { contextFor, seg, type ContextDeps } from '../context';
@@ -28,8 +28,19 @@ interface CreateOptions {
   maxLifetime?: number;
   audience?: string;
   quota?: { limit: number; period: string };
-  rateLimit?: number;
-  burstLimit?: number;
+  tier?: string;
+}
+
+interface UpdateOptions {
+  tier?: string;
+  quota?: { limit: number; period: string };
+  removeQuota?: boolean;
+  scopes?: string[];
+  require?: string[];
+  maxLifetime?: number;
+  audience?: string;
+  disable?: boolean;
+  enable?: boolean;
 }
 
 export function clientCommand(deps: ContextDeps): Command {
@@ -44,20 +55,17 @@ export function clientCommand(deps: ContextDeps): Command {
     .option('--max-lifetime <seconds>', 'maximum token lifetime (exp - iat)', intOption('--max-lifetime'))
     .option('--audience <aud>', 'the aud its tokens must name')
     .option('--quota <limit/period>', 'request quota, e.g. 10000/DAY', quotaOption)
-    .option('--rate-limit <rps>', 'steady requests per second', intOption('--rate-limit'))
-    .option('--burst-limit <n>', 'burst size', intOption('--burst-limit'))
+    .option('--tier <name>', "throttle tier: one of the stage's tiers in tenants.json (default: default)")
     .action(async (clientName: string, o: CreateOptions, cmd: Command) => {
       const { api, out } = contextFor(cmd, deps);
-      if ((o.rateLimit !== undefined || o.burstLimit !== undefined) && !o.quota) throw usageError('--rate-limit and --burst-limit need --quota');
       const body = {
         clientName,
         ...(o.scopes ? { scopes: o.scopes } : {}),
         ...(o.require ? { requiredClaims: o.require } : {}),
         ...(o.maxLifetime !== undefined ? { maxTokenLifetimeSeconds: o.maxLifetime } : {}),
         ...(o.audience ? { audience: o.audience } : {}),
-        ...(o.quota
-          ? { quota: { ...o.quota, ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit } : {}), ...(o.burstLimit !== undefined ? { burstLimit: o.burstLimit } : {}) } }
-          : {}),
+        ...(o.quota ? { quota: o.quota } : {}),
+        ...(o.tier ? { tier: o.tier } : {}),
       };
       const created = await api.call({ method: 'POST', path: '/admin/clients', body, operator: true });
       out.result(created, () => fieldTable(created));
@@ -72,6 +80,46 @@ export function clientCommand(deps: ContextDeps): Command {
       const { api, out } = contextFor(cmd, deps);
       const shown = await api.call({ method: 'GET', path: `/admin/clients/${seg(clientName)}`, operator: true, hints: noClient(clientName) });
       out.result(shown, () => fieldTable(shown));
+    });
+
+  client
+    .command('update')
+    .description("change a client's tier, quota, scopes, claim policy or disabled flag (within the authorizer cache TTL)")
+    .argument('<clientName>')
+    .option('--tier <name>', "move the client (and its API key) to another of the stage's tiers")
+    .addOption(new Option('--quota <limit/period>', 'set the request quota, e.g. 10000/DAY').argParser(quotaOption).conflicts('removeQuota'))
+    .option('--remove-quota', 'remove the client quota (the deployment quota still applies)')
+    .option('--scopes <list>', 'comma-separated scopes the client may hold', listOption)
+    .option('--require <claims>', 'claims its tokens must carry: exp,iat,iss,aud', listOption)
+    .option('--max-lifetime <seconds>', 'maximum token lifetime (exp - iat)', intOption('--max-lifetime'))
+    .option('--audience <aud>', 'the aud its tokens must name')
+    .addOption(new Option('--disable', "refuse the client's tokens and API key, and /authtoken").conflicts('enable'))
+    .option('--enable', 'accept them again')
+    .action(async (clientName: string, o: UpdateOptions, cmd: Command) => {
+      const body = {
+        ...(o.tier ? { tier: o.tier } : {}),
+        ...(o.removeQuota ? { quota: null } : o.quota ? { quota: o.quota } : {}),
+        ...(o.scopes ? { scopes: o.scopes } : {}),
+        ...(o.require ? { requiredClaims: o.require } : {}),
+        ...(o.maxLifetime !== undefined ? { maxTokenLifetimeSeconds: o.maxLifetime } : {}),
+        ...(o.audience ? { audience: o.audience } : {}),
+        ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
+      };
+      if (Object.keys(body).length === 0) throw usageError('Nothing to change: give at least one of --tier, --quota, --remove-quota, --scopes, --require, --max-lifetime, --audience, --disable, --enable');
+      const { api, out } = contextFor(cmd, deps);
+      const updated = await api.call({ method: 'PATCH', path: `/admin/clients/${seg(clientName)}`, body, operator: true, hints: noClient(clientName) });
+      out.result(updated, () => fieldTable(updated));
+    });
+
+  client
+    .command('delete')
+    .description('delete a client: its keys, API key and counters go, its tokens stop working within the authorizer cache TTL')
+    .argument('<clientName>')
+    .requiredOption('--yes', 'confirm: the deletion cannot be undone')
+    .action(async (clientName: string, _o: { yes: boolean }, cmd: Command) => {
+      const { api, out } = contextFor(cmd, deps);
+      await api.call({ method: 'DELETE', path: `/admin/clients/${seg(clientName)}`, operator: true, hints: noClient(clientName) });
+      out.result({ clientName, deleted: true }, () => `client ${clientName} deleted (its user events stay; see docs/quotas-and-monitoring.md)`);
     });
 
   client

@@ -43,6 +43,23 @@ describe('workoutkit client', () => {
     expect(run.code).toBe(0);
   });
 
+  it('updates a client (tier, quota, disabled) and deletes it with --yes', async () => {
+    expect((await cli(['client', 'create', 'cli-life', '--quota', '100/DAY', '--url', url, '--json'], env)).code).toBe(0);
+    const updated = await cli(['client', 'update', 'cli-life', '--quota', '5/WEEK', '--disable', '--url', url, '--json'], env);
+    expect(updated.code).toBe(0);
+    expect(updated.json()).toMatchObject({ clientName: 'cli-life', quota: { limit: 5, period: 'WEEK' }, disabled: true, tier: 'default' });
+    const removed = await cli(['client', 'update', 'cli-life', '--remove-quota', '--enable', '--url', url, '--json'], env);
+    expect(removed.json()).toMatchObject({ quota: null, disabled: false });
+    const nothing = await cli(['client', 'update', 'cli-life', '--url', url], env);
+    expect(nothing.code).toBe(2);
+    const badTier = await cli(['client', 'update', 'cli-life', '--tier', 'gold', '--url', url], env);
+    expect(badTier.code).toBe(1);
+    expect(badTier.stderr).toMatch(/unknown tier "gold"/);
+    expect((await cli(['client', 'delete', 'cli-life', '--url', url], env)).code).toBe(2); // --yes is required
+    expect((await cli(['client', 'delete', 'cli-life', '--yes', '--url', url, '--json'], env)).json()).toEqual({ clientName: 'cli-life', deleted: true });
+    expect((await cli(['client', 'show', 'cli-life', '--url', url], env)).code).toBe(1);
+  });
+
   it('exits 1 with a hint on an unknown client', async () => {
     const run = await cli(['client', 'show', 'cli-nobody', '--url', url], env);
     expect(run.code).toBe(1);
