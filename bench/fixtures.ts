@@ -26,7 +26,7 @@ export const TENANT = 'bench';
 export const STAGE = 'sandbox';
 export const ISSUER = deploymentIssuer({ ISSUER: `http://127.0.0.1:3000/${STAGE}` });
 export const AUDIENCE = 'workoutkit-api';
-const HS_CLIENT = 'bench-hs';
+export const HS_CLIENT = 'bench-hs';
 const RS_CLIENT = 'bench-rs';
 const ES_CLIENT = 'bench-es';
 

@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only core,cold,e2e,oracle]`: the authorizer against the
- * node:crypto floor and its peers, cold start, the local gateway under load, and whether the
- * time of a refusal tells if a clientName exists. Prints tables and writes bench/results.json.
+ * `npm run bench [-- --quick] [-- --only core,cold,quota,e2e,oracle]`: the authorizer against the
+ * node:crypto floor and its peers, cold start, the cost of quota counting, the local gateway under load, and
+ * whether the time of a refusal tells if a clientName exists. Prints tables and writes bench/results.json.
  * Targets are printed, never asserted.
  */
 import { cpus, loadavg } from 'node:os';
@@ -13,15 +13,16 @@ import { costTable, HIT_RATIOS, type CostTable } from './cost';
 import { startBenchDynamo } from './dynamo';
 import { runEndToEnd, type EndToEndResult } from './e2e';
 import { runClientOracle, type ClientOracleResult } from './client-oracle';
+import { runQuotaCost, type QuotaCostResult } from './quota';
 import { FULL_TIMING, QUICK_TIMING } from './measure';
 
-type Section = 'core' | 'cold' | 'e2e' | 'oracle';
+type Section = 'core' | 'cold' | 'quota' | 'e2e' | 'oracle';
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section>; out: string } {
   const quick = argv.includes('--quick');
   const onlyAt = argv.indexOf('--only');
   const only = new Set<Section>(
-    onlyAt >= 0 ? ((argv[onlyAt + 1] ?? '').split(',').filter(Boolean) as Section[]) : ['core', 'cold', 'e2e', 'oracle'],
+    onlyAt >= 0 ? ((argv[onlyAt + 1] ?? '').split(',').filter(Boolean) as Section[]) : ['core', 'cold', 'quota', 'e2e', 'oracle'],
   );
   const outAt = argv.indexOf('--out');
   const out = outAt >= 0 ? (argv[outAt + 1] as string) : path.join(__dirname, 'results.json');
@@ -114,6 +115,23 @@ function printOracle(o: ClientOracleResult): void {
   console.log(`statuses: ${JSON.stringify(o.statuses)}; target: ratio close to 1 (measured, not asserted)`);
 }
 
+function printQuota(q: QuotaCostResult): void {
+  console.log(`\nCost of quota counting: the api handler, GET /v1/auth/verify, one request at a time (${q.store}; ${q.rounds} rounds × ${q.requestsPerRound})`);
+  console.log(
+    table(
+      ['handler', 'p50 ms', 'p99 ms', 'DynamoDB reads/req', 'writes/req', 'sequential round trips/req', 'by operation'],
+      [
+        ['with counting', q.withCounting.p50Ms, q.withCounting.p99Ms, q.withCounting.dynamo.reads, q.withCounting.dynamo.writes, q.withCounting.dynamo.sequential,
+          Object.entries(q.withCounting.dynamo.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')],
+        ['without', q.withoutCounting.p50Ms, q.withoutCounting.p99Ms, q.withoutCounting.dynamo.reads, q.withoutCounting.dynamo.writes, q.withoutCounting.dynamo.sequential,
+          Object.entries(q.withoutCounting.dynamo.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')],
+      ],
+    ),
+  );
+  console.log(`counting adds ${q.addedWritesPerRequest} writes, ${q.addedSequentialRoundTrips} sequential round trips and ${q.addedP50Ms} ms (p50) per request`);
+  console.log(`counter writes on the busiest item under ${q.load.callers} concurrent callers: ${q.load.hottestItemWritesPerSecond}/s (${q.load.requests} requests in ${q.load.seconds} s; an item may take ${q.load.maxWritesPerItem}/s, tiers above that are sharded)`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
@@ -135,6 +153,11 @@ async function main(): Promise<void> {
     const cold = await runColdStart({ runs: args.quick ? 3 : 7 }, progress);
     results.coldStart = cold;
     printCold(cold);
+  }
+  if (args.only.has('quota')) {
+    const quota = await runQuotaCost({ rounds: args.quick ? 5 : 15, perRound: args.quick ? 20 : 40, loadSeconds: args.quick ? 3 : 8 }, progress);
+    results.quotaCost = quota;
+    printQuota(quota);
   }
   if (args.only.has('e2e')) {
     const e2e = await runEndToEnd({ durationSeconds: args.quick ? 3 : 10, connections: 50 }, progress);

@@ -10,7 +10,7 @@ import { claimsOf } from '../support/clients';
 import { signHs256 } from '../support/keys';
 import { startTestGateway, type CallResult, type TestGateway } from '../support/local-gateway';
 
-const DEPLOYMENT_LIMIT = 40;
+const DEPLOYMENT_LIMIT = 20;
 // The machine running the suite may be shared: the concurrency cases get time.
 const SLOW = 180_000;
 const CONFIG: StageQuotaConfig = {
@@ -56,22 +56,22 @@ async function concurrently(callers: number, each: number, call: (caller: number
 
 describe('quota counting through the gateway', () => {
   it('counts every authenticated request of 8 concurrent callers exactly once, and never passes the client quota', async () => {
-    const { token } = await newClient('prod', 'count-one', { quota: { limit: 50, period: 'DAY' } });
-    const statuses = await concurrently(8, 10, () => verify('prod', token));
+    const { token } = await newClient('prod', 'count-one', { quota: { limit: 25, period: 'DAY' } });
+    const statuses = await concurrently(8, 5, () => verify('prod', token));
     const ok = statuses.filter((s) => s === 200).length;
     const refused = statuses.filter((s) => s === 429).length;
-    expect({ ok, refused }).toEqual({ ok: 50, refused: 30 });
+    expect({ ok, refused, other: statuses.filter((s) => s !== 200 && s !== 429) }).toEqual({ ok: 25, refused: 15, other: [] });
     const usage = await usageOf('prod', 'count-one');
-    expect(usage.body).toMatchObject({ used: 50, limit: 50, remaining: 0, period: 'DAY', tier: 'default', deployment: null });
-    console.log(`8 concurrent callers, one client, quota 50: ${statuses.length} sent, ${ok} answered 200, ${refused} refused, used = ${String(usage.body.used)}`);
+    expect(usage.body).toMatchObject({ used: 25, limit: 25, remaining: 0, period: 'DAY', tier: 'default', deployment: null });
+    console.log(`8 concurrent callers, one client, quota 25: ${statuses.length} sent, ${ok} answered 200, ${refused} refused, used = ${String(usage.body.used)}`);
   }, SLOW);
 
   it('counts clients sharing the deployment quota exactly: the deployment never passes its limit, refused requests count nowhere', async () => {
     const clients = await Promise.all([0, 1, 2, 3].map((i) => newClient('sandbox', `share-${i}`)));
-    const statuses = await concurrently(8, 8, (c) => verify('sandbox', (clients[c % 4] as { token: string }).token));
+    const statuses = await concurrently(8, 4, (c) => verify('sandbox', (clients[c % 4] as { token: string }).token));
     const ok = statuses.filter((s) => s === 200).length;
     expect(ok).toBe(DEPLOYMENT_LIMIT);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(8 * 8 - DEPLOYMENT_LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(8 * 4 - DEPLOYMENT_LIMIT);
     const usages = await Promise.all([0, 1, 2, 3].map((i) => usageOf('sandbox', `share-${i}`)));
     const perClient = usages.map((u) => u.body.used as number);
     // The refused requests' client counts were taken back: the clients' uses add up to the deployment's.
