@@ -188,7 +188,7 @@ export class WorkoutKitStage extends Construct {
 
     this.quotaMonitor = new StageQuotaMonitor(this, 'QuotaMonitor', {
       table: this.table,
-      environment: stageFunctions.environment,
+      environment: { ...stageFunctions.environment, ISSUER: this.baseUrl },
       projectRoot,
       logRetention,
       removalPolicy,
