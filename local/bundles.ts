@@ -131,6 +131,8 @@ export function localEnvironment(fn: SynthesizedFunction, local: RuntimeEnv, api
     env.LOCAL_KEY_FILE = local.LOCAL_KEY_FILE as string;
   }
   delete env.USAGE_BACKEND;
+  // No API Gateway to register client API keys with: locally nothing is registered.
+  delete env.API_KEY_BACKEND;
   env.TENANT = local.TENANT;
   if (local.DYNAMODB_ENDPOINT) env.DYNAMODB_ENDPOINT = local.DYNAMODB_ENDPOINT;
   env.LOCAL_MODE = '1';

@@ -46,7 +46,7 @@ test("each process has its template's environment, with only the local substitut
     const template = synthesized.environment;
     const local = gw.gateway.stages[stage].env;
     for (const [k, v] of Object.entries(template)) {
-      if (typeof v !== 'string' || ['TENANT', 'KEYRING', 'USAGE_BACKEND'].includes(k)) continue;
+      if (typeof v !== 'string' || ['TENANT', 'KEYRING', 'USAGE_BACKEND', 'API_KEY_BACKEND'].includes(k)) continue;
       expect({ k, v: p.environment[k] }).toEqual({ k, v });
     }
     expect(p.environment).toMatchObject({ TABLE_NAME: local.TABLE_NAME, KEYRING: 'local', LOCAL_KEY_FILE: local.LOCAL_KEY_FILE, TENANT: 'local', STAGE: stage });
