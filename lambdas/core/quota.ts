@@ -88,9 +88,14 @@ export function tierOf(config: StageQuotaConfig, tier: string | undefined): Tier
   return Object.prototype.hasOwnProperty.call(config.tiers, name) ? config.tiers[name] : undefined;
 }
 
-/** Shards for a counter that takes up to `ratePerSecond` writes: each gets at most MAX_WRITES_PER_ITEM. */
+/**
+ * Shards for a counter that takes up to `ratePerSecond` writes: each gets at most
+ * MAX_WRITES_PER_ITEM. No counter can be sent more than the account's regional throttle, so a
+ * tier configured above it gets the account's shard count (20): a usage read of a client and its
+ * deployment then stays within one BatchGetItem (at most 100 keys).
+ */
 export function shardsFor(ratePerSecond: number): number {
-  return Math.max(1, Math.ceil(ratePerSecond / MAX_WRITES_PER_ITEM));
+  return Math.max(1, Math.ceil(Math.min(ratePerSecond, ACCOUNT_THROTTLE_RPS) / MAX_WRITES_PER_ITEM));
 }
 
 /**

@@ -62,6 +62,12 @@ describe('counter shards', () => {
     expect(deploymentCounterShards(config)).toBe(20); // no stage throttle: the account's 10,000 requests/s
   });
 
+  it('never sizes a counter beyond the account throttle, so a client and its deployment fit one BatchGetItem', () => {
+    const fast = { tiers: { default: { rateLimit: 100_000, burstLimit: 100_000 } }, stageRateLimit: 50_000 };
+    expect(clientCounterShards(fast)).toBe(20);
+    expect(deploymentCounterShards(fast)).toBe(20);
+  });
+
   it('splits a limit into parts that add up to it exactly, never into more parts than the limit', () => {
     expect(splitLimit(10, 3)).toEqual([4, 3, 3]);
     expect(splitLimit(2, 20)).toEqual([1, 1]);

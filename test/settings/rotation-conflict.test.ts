@@ -26,7 +26,8 @@ afterEach(() => {
 });
 
 /**
- * Holds consistent reads of this client's profile (the read of a read-modify-write) until
+ * Holds consistent reads of this client's profile item (the read of a read-modify-write; not the
+ * deleted-name marker creation reads) until
  * `count` of them are waiting, then lets them all go: the rotations read the same record.
  * Later reads pass at once; a safety timeout releases the barrier if fewer ever arrive.
  */
@@ -38,7 +39,7 @@ function holdProfileReads(clientName: string, count = 2): void {
   });
   setTimeout(() => release(), 5000).unref();
   proxy.delay = (target, body) => {
-    if (!(target.endsWith('.GetItem') && body.includes(`"CLIENT#${clientName}"`) && body.includes('"ConsistentRead":true'))) return 0;
+    if (!(target.endsWith('.GetItem') && body.includes(`"CLIENT#${clientName}"`) && body.includes('"PROFILE"') && body.includes('"ConsistentRead":true'))) return 0;
     waiting += 1;
     if (waiting === count) release();
     return waiting <= count ? barrier : 0;
