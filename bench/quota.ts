@@ -43,8 +43,8 @@ export async function runQuotaCost(options: { rounds: number; perRound: number; 
   try {
     const deps = { ...world.deps, quotaConfig: BENCH_QUOTA_CONFIG };
     const operations = apiOperations(deps);
-    const counted = httpHandler(operations, { clock: deps.clock, checkCaller: revocationCheck(deps), admit: quotaMeter(deps) });
-    const uncounted = httpHandler(operations, { clock: deps.clock, checkCaller: revocationCheck(deps) });
+    const counted = httpHandler('api', operations, { clock: deps.clock, checkCaller: revocationCheck(deps), admit: quotaMeter(deps) });
+    const uncounted = httpHandler('api', operations, { clock: deps.clock, checkCaller: revocationCheck(deps) });
     const nowS = Math.floor(Date.now() / 1000);
     const ctx = toAuthorizerContext({ clientName: HS_CLIENT, scope: ['read'], tokenKind: 'client-hs256', alg: 'HS256', sub: 'user-42', issuedAt: nowS, expiresAt: nowS + 3600, jti: 'bench-jti' });
     const event = {

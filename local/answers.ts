@@ -3,7 +3,9 @@
  * ones lib/ deploys), its own JSON errors, and Lambda proxy results.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { errorBody, GATEWAY_RESPONSES, type GatewayResponseType, renderTemplate } from '../lambdas/gateway/gateway-responses';
+import { errorAnswer, type ErrorAnswerOptions } from '../lambdas/core/error-answer';
+import type { ErrorCode } from '../lambdas/core/errors';
+import { GATEWAY_RESPONSES, type GatewayResponseType, renderTemplate } from '../lambdas/gateway/gateway-responses';
 
 export interface GatewayAnswer {
   readonly status: number;
@@ -23,23 +25,10 @@ export function templateAnswer(
   return { status: t.status, headers, body: Buffer.from(renderTemplate(t.body, authorizerContext), 'utf8') };
 }
 
-export function jsonErrorAnswer(
-  status: number,
-  error: string,
-  description: string,
-  headers: Readonly<Record<string, string>> = {},
-  format?: 'graphql',
-): GatewayAnswer {
-  // Contract: every 401 carries an RFC 6750 challenge.
-  const challenge: Record<string, string> =
-    status === 401 ? { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"` } : {};
-  // Contract, "Errors": on POST /graphql every error also carries GraphQL's format, same status.
-  const body = format === 'graphql' ? errorBody(error, description) : { error, error_description: description };
-  return {
-    status,
-    headers: { 'Content-Type': 'application/json', ...challenge, ...headers },
-    body: Buffer.from(JSON.stringify(body), 'utf8'),
-  };
+/** The local gateway's own refusals, rendered by the renderer the handlers and templates use. */
+export function jsonErrorAnswer(code: ErrorCode, description: string, options: ErrorAnswerOptions = {}): GatewayAnswer {
+  const answer = errorAnswer(code, description, options);
+  return { status: answer.status, headers: answer.headers, body: Buffer.from(answer.body, 'utf8') };
 }
 
 export class MalformedProxyResultError extends Error {

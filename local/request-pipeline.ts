@@ -15,6 +15,9 @@ import { buildProxyEvent, type CallerIdentity, headerValue, LOCAL_ACCOUNT_ID, ty
 import { invokeLambda } from './invoke';
 import type { StageRuntime } from './stage-runtime';
 
+/** GraphQL's error reading on the routes that answer in it. */
+const formatOf = (route: RouteSpec): { format?: 'graphql' } => (route.errorFormat ? { format: route.errorFormat } : {});
+
 /** What the authorizer allowed, as the usage-plan seam sees it. */
 export interface AllowedRequest {
   readonly requestId: string;
@@ -76,10 +79,10 @@ export async function handleStageRequest(
   const read = await readBody();
   if (!read.ok && read.reason === 'timeout') {
     // A body that did not arrive in time is cut like slow headers (local/server.ts), in JSON.
-    return jsonErrorAnswer(408, 'invalid_request', 'Request body not received in time', {}, route.errorFormat);
+    return jsonErrorAnswer('invalid_request', 'Request body not received in time', { transportStatus: 408, ...formatOf(route) });
   }
   // The handlers refuse the same (lambdas/runtime/http.ts); reading stops at the limit here.
-  if (!read.ok) return jsonErrorAnswer(400, 'invalid_request', `Body over ${MAX_BODY_BYTES / 1024} KiB`, {}, route.errorFormat);
+  if (!read.ok) return jsonErrorAnswer('invalid_request', `Body over ${MAX_BODY_BYTES / 1024} KiB`, formatOf(route));
   const full: LocalRequest = { ...req, body: read.body };
 
   switch (route.auth) {
@@ -87,7 +90,7 @@ export async function handleStageRequest(
       return integrate(deps, full, route, routeCtx, undefined);
     case 'operator':
       if (!operatorKeyMatches(headerValue(req.rawHeaders, ADMIN_KEY_HEADER), deps.runtime.adminKey)) {
-        return jsonErrorAnswer(401, 'unauthorized', 'Missing or wrong operator key');
+        return jsonErrorAnswer('unauthorized', 'Missing or wrong operator key');
       }
       return integrate(deps, full, route, routeCtx, undefined, { userArn: LOCAL_OPERATOR_ARN });
     case 'jwt':

@@ -205,10 +205,10 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const answer = tooLarge
-    ? jsonErrorAnswer(431, 'invalid_request', `request headers over ${MAX_HEADER_BYTES / 1024} KiB`)
+    ? jsonErrorAnswer('invalid_request', `request headers over ${MAX_HEADER_BYTES / 1024} KiB`, { transportStatus: 431 })
     : timeout
-      ? jsonErrorAnswer(408, 'invalid_request', 'request timeout')
-      : jsonErrorAnswer(400, 'invalid_request', 'malformed HTTP request');
+      ? jsonErrorAnswer('invalid_request', 'request timeout', { transportStatus: 408 })
+      : jsonErrorAnswer('invalid_request', 'malformed HTTP request');
   const reason = tooLarge ? 'Request Header Fields Too Large' : timeout ? 'Request Timeout' : 'Bad Request';
   const head =
     `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\n` +

@@ -6,30 +6,30 @@ import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
 import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
-import { httpHandler, type Operation } from '../runtime/http';
+import { httpHandler, type OperationTable } from '../runtime/http';
 import { keyProvisionerFor } from '../runtime/api-keys';
 import { createClient, deleteClient, getClient, updateClient } from './clients';
 import { putSession } from './sessions';
-import { createRevocation, putClientKeys, rotateSecret, rotateSigningKeys } from './credentials';
-import { getClientUsage } from './usage';
+import { clientFromPath, putKeys, revoke, rotateSecret, usage } from '../runtime/credential-operations';
+import { rotateSigningKeys } from './credentials';
 
-export function adminOperations(deps: Deps): Record<string, Operation> {
+export function adminOperations(deps: Deps): OperationTable<'admin'> {
   return {
     createClient: createClient(deps, () => keyProvisionerFor(deps)),
     getClient: getClient(deps),
     updateClient: updateClient(deps, () => keyProvisionerFor(deps)),
     deleteClient: deleteClient(deps, () => keyProvisionerFor(deps)),
     putSession: putSession(deps),
-    putClientKeys: putClientKeys(deps),
-    rotateClientSecret: rotateSecret(deps),
-    createRevocation: createRevocation(deps),
+    putClientKeys: putKeys(deps, clientFromPath),
+    rotateClientSecret: rotateSecret(deps, clientFromPath),
+    createRevocation: revoke(deps, 'operator'),
     rotateSigningKeys: rotateSigningKeys(deps),
-    getClientUsage: getClientUsage(deps),
+    getClientUsage: usage(deps, clientFromPath),
   };
 }
 
 export function createAdmin(deps: Deps): IntegrationHandler {
-  return httpHandler(adminOperations(deps), { clock: deps.clock });
+  return httpHandler('admin', adminOperations(deps), { clock: deps.clock });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

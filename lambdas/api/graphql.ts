@@ -23,7 +23,7 @@ import { checkCost, checkDepth, fragmentsOf, MAX_TOKENS, selectedOperation } fro
 import { projectSelection } from '../core/graphql/projection';
 import { TYPE_NAME, workoutSchema } from '../core/graphql/schema';
 import { isSessionId, sessionPayload } from '../core/sessions';
-import { errorBody } from '../gateway/gateway-responses';
+import { errorBody } from '../core/error-answer';
 import type { Deps } from '../runtime/deps';
 import type { ApiResponse, Operation } from '../runtime/http';
 import { logger } from '../runtime/logger';
@@ -81,7 +81,7 @@ function contractError(err: GraphQLError): GatewayError {
   return new ServiceUnavailableError('The service is temporarily unavailable');
 }
 
-export function graphqlOperation(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssuer): Operation {
+export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssuer): Operation {
   const schema = workoutSchema();
   const prod = deps.env.STAGE === 'prod';
   const rules = prod ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;

@@ -8,9 +8,8 @@
 import { configuredScopes } from '../core/client-settings';
 import { NotFoundError } from '../core/errors';
 import type { VerificationKey } from '../core/verification-key';
-import type { AuthenticatedEntity } from '../core/verify-token';
 import type { Deps } from '../runtime/deps';
-import type { ApiRequest, Operation } from '../runtime/http';
+import { callerOf, type Operation } from '../runtime/http';
 import { AUTH_LOG_RETENTION_SECONDS } from '../store/auth-log-store';
 import type { ClientRecord } from '../store/client-store';
 
@@ -18,11 +17,6 @@ import type { ClientRecord } from '../store/client-store';
 export const RECENT_FAILURES_LISTED = 50;
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-
-export function callerOf(req: ApiRequest): AuthenticatedEntity {
-  if (!req.caller) throw new Error('settings routes need an authenticated caller');
-  return req.caller;
-}
 
 async function ownRecord(deps: Pick<Deps, 'clients'>, clientName: string): Promise<ClientRecord> {
   const record = await deps.clients.get(clientName, true);
@@ -78,7 +72,7 @@ export function getSettings(deps: Pick<Deps, 'clients' | 'clientDirectory' | 'cl
   };
 }
 
-export function getAuthFailures(deps: Pick<Deps, 'authLog' | 'clients' | 'clock'>): Operation {
+export function getSettingsAuthFailures(deps: Pick<Deps, 'authLog' | 'clients' | 'clock'>): Operation {
   return async (req) => {
     const { clientName } = callerOf(req);
     const record = await ownRecord(deps, clientName);

@@ -14,6 +14,7 @@ import { oauthToken } from './oauth-token';
 
 export function createAuthtoken(deps: Deps): IntegrationHandler {
   return httpHandler(
+    'authtoken',
     {
       issueToken: async (req) => {
         const tokenRequest = parseTokenRequest(req.json());

@@ -1,7 +1,7 @@
 /**
  * One error class per code of the contract (the error table in docs/integrators.md).
  * Every error carries a stable `code` and `status` so that exactly one place
- * (lambdas/runtime/http.ts) turns them into HTTP answers, and the authorizer
+ * (lambdas/core/error-answer.ts) turns them into HTTP answers, and the authorizer
  * can pass `code` to the Gateway Response templates. `cause` is for logs only
  * and never reaches a caller.
  */
@@ -19,7 +19,6 @@ export type ErrorCode =
   | 'launch_token_invalid'
   | 'not_found'
   | 'conflict'
-  | 'payload_too_large'
   | 'rate_limited'
   | 'quota_exceeded'
   | 'service_unavailable'
@@ -42,7 +41,6 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   launch_token_invalid: 401,
   not_found: 404,
   conflict: 409,
-  payload_too_large: 413,
   rate_limited: 429,
   quota_exceeded: 429,
   service_unavailable: 503,

@@ -11,6 +11,8 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
+import { bearerChallenge, errorBody } from '../core/error-answer';
+
 export type GatewayResponseType =
   | 'UNAUTHORIZED'
   | 'ACCESS_DENIED'
@@ -39,30 +41,17 @@ export interface GatewayResponseTemplate {
 }
 
 /**
- * The error body of the contract in both of its readings: REST's `error` and
- * `error_description`, and GraphQL's `errors: [{message, extensions: {code}}]` beside them,
- * with the same code and text. POST /graphql must carry both on every error, refusals made
- * before its handler included; those come from Gateway Responses, which API Gateway applies
- * to the whole REST API, not per route, so every Gateway Response carries both (REST clients
- * ignore the extra member). Handlers (lambdas/runtime/http.ts, the GraphQL operation) and the
- * local gateway build their /graphql errors with this same function.
+ * Bodies come from core/error-answer.ts, the renderer handlers and the local gateway use too.
+ * POST /graphql must carry GraphQL's reading on every error, refusals made before its handler
+ * included; those come from Gateway Responses, which API Gateway applies to the whole REST API,
+ * not per route, so every Gateway Response carries both readings (REST clients ignore the extra
+ * member).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
  */
-export interface ErrorBody {
-  readonly error: string;
-  readonly error_description: string;
-  readonly errors: readonly { readonly message: string; readonly extensions: { readonly code: string } }[];
-}
-
-export function errorBody(error: string, description: string): ErrorBody {
-  return { error, error_description: description, errors: [{ message: description, extensions: { code: error } }] };
-}
-
 /** A template body: `$context.authorizer.*` placeholders pass through JSON.stringify untouched. */
 const json = (error: string, description: string): string => JSON.stringify(errorBody(error, description));
 
-const bearer = (error: string, description: string): string =>
-  `Bearer error="${error}", error_description="${description}"`;
+const bearer = bearerChallenge;
 
 const CONTENT_TYPE = { 'Content-Type': 'application/json' } as const;
 

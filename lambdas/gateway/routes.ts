@@ -17,6 +17,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AuthMode = 'none' | 'jwt' | 'operator' | 'jwt-or-api-key';
 
 export type FunctionName = 'authorizer' | 'authtoken' | 'api' | 'admin' | 'public';
+/** The functions that serve routes (the authorizer only guards them). */
+export type ServedFunction = Exclude<FunctionName, 'authorizer'>;
 
 export interface FunctionSpec {
   /** Entry file, relative to the project root (what NodejsFunction bundles). */
@@ -63,7 +65,7 @@ export interface RouteSpec {
   readonly method: HttpMethod;
   /** API Gateway resource path, `{name}` for path parameters. */
   readonly path: string;
-  readonly function: Exclude<FunctionName, 'authorizer'>;
+  readonly function: ServedFunction;
   /** What the function dispatches on (stable id, also the OpenAPI operationId). */
   readonly operation: string;
   readonly auth: AuthMode;
@@ -76,7 +78,7 @@ export interface RouteSpec {
   readonly summary: string;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+const ROUTE_TABLE = [
   { method: 'POST', path: '/authtoken', function: 'authtoken', operation: 'issueToken', auth: 'none',
     summary: 'Exchange clientName + clientSecret for a 4-hour JWT' },
   { method: 'GET', path: '/.well-known/jwks.json', function: 'public', operation: 'getJwks', auth: 'none',
@@ -137,7 +139,18 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "The developer portal's script" },
   { method: 'GET', path: '/portal/app.css', function: 'public', operation: 'getPortalStyles', auth: 'none',
     summary: "The developer portal's stylesheet" },
-];
+] as const satisfies readonly RouteSpec[];
+
+export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
+
+type RouteEntry = (typeof ROUTE_TABLE)[number];
+/** Every operation id of the route table. */
+export type OperationId = RouteEntry['operation'];
+/**
+ * The operation ids one function serves. A function's operation table is typed by this, so a
+ * route without an implementation, or an implementation without a route, fails the type check.
+ */
+export type OperationIdOf<F extends ServedFunction> = Extract<RouteEntry, { readonly function: F }>['operation'];
 
 /** Splits a resource path into segments; `{x}` segments are parameters. */
 export function pathSegments(path: string): string[] {
@@ -196,6 +209,6 @@ export function findRoute(method: string, requestPath: string, routes: readonly 
   return { kind: 'method_not_allowed', allowed: [...new Set(top.map((c) => c.route.method))] };
 }
 
-export function routeByOperation(operation: string, routes: readonly RouteSpec[] = ROUTES): RouteSpec | undefined {
+export function routeByOperation(operation: OperationId | string, routes: readonly RouteSpec[] = ROUTES): RouteSpec | undefined {
   return routes.find((r) => r.operation === operation);
 }

@@ -7,7 +7,7 @@ import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
 import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
-import { httpHandler, type Operation } from '../runtime/http';
+import { httpHandler, type Operation, type OperationTable } from '../runtime/http';
 import { buildOpenApi } from '../gateway/openapi/document';
 import { launchSession } from './launch';
 import { portalOperations } from './portal';
@@ -40,12 +40,12 @@ function getOpenApi(): Operation {
   return async () => ({ status: 200, body: (doc ??= buildOpenApi()), headers: { 'Cache-Control': 'public, max-age=300' } });
 }
 
-export function publicOperations(deps: Deps): Record<string, Operation> {
+export function publicOperations(deps: Deps): OperationTable<'public'> {
   return { getJwks: getJwks(deps), getAuthorizationServerMetadata: getAuthorizationServerMetadata(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps), ...portalOperations(deps) };
 }
 
 export function createPublic(deps: Deps): IntegrationHandler {
-  return httpHandler(publicOperations(deps), { clock: deps.clock });
+  return httpHandler('public', publicOperations(deps), { clock: deps.clock });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

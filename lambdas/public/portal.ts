@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Deps } from '../runtime/deps';
-import type { Operation } from '../runtime/http';
+import type { OperationTable } from '../runtime/http';
 import { PORTAL_CSS, PORTAL_CSS_INTEGRITY, PORTAL_JS, PORTAL_JS_INTEGRITY } from './portal-assets.generated';
 import { portalHtml } from './portal-page';
 
@@ -49,7 +49,7 @@ export function basePath(event: Pick<APIGatewayProxyEvent, 'requestContext' | 'r
   return SAFE_PATH.test(base) ? base : '';
 }
 
-export function portalOperations(deps: Pick<Deps, 'env'>): Record<string, Operation> {
+export function portalOperations(deps: Pick<Deps, 'env'>): Pick<OperationTable<'public'>, 'getPortalPage' | 'getPortalScript' | 'getPortalStyles'> {
   return {
     getPortalPage: async (req) => ({
       status: 200,

@@ -12,17 +12,16 @@ import {
   GatewayError,
   InsufficientPermissionsError,
   InvalidRequestError,
-  isBearerChallenge,
   MissingRequiredClaimError,
   TokenExpiredError,
 } from '../core/errors';
 import { checkJsonContentType } from '../core/content-type';
+import { errorAnswer } from '../core/error-answer';
 import { parseJsonInput } from '../core/json-input';
 import { answerRequestId, REQUEST_ID_HEADER } from '../core/request-id';
 import type { QuotaState } from '../core/quota';
 import type { AuthenticatedEntity } from '../core/verify-token';
-import { errorBody } from '../gateway/gateway-responses';
-import { ROUTES, type RouteSpec } from '../gateway/routes';
+import { ROUTES, type OperationIdOf, type RouteSpec, type ServedFunction } from '../gateway/routes';
 import { MAX_BODY_BYTES } from '../gateway/settings';
 import type { IntegrationHandler } from './handler-types';
 import type { AdmitRequest } from './quota-meter';
@@ -51,6 +50,12 @@ export interface ApiRequest {
   json(): unknown;
 }
 
+/** The caller of a `jwt` route; only routes whose answers depend on who calls ask for it. */
+export function callerOf(req: ApiRequest): AuthenticatedEntity {
+  if (!req.caller) throw new Error(`${req.route.operation} needs an authenticated caller`);
+  return req.caller;
+}
+
 export interface ApiResponse {
   status: number;
   body?: unknown;
@@ -72,17 +77,16 @@ export interface HttpOptions {
   admit?: AdmitRequest;
 }
 
+/** What a successful JSON answer carries besides its own headers. */
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 
 export function errorResult(err: GatewayError, format: RouteSpec['errorFormat'] = undefined): APIGatewayProxyResult {
-  const headers: Record<string, string> = { ...JSON_HEADERS };
-  const description = err.message.replace(/["\\\r\n]/g, ' ');
-  if (err.challenge !== undefined) headers['WWW-Authenticate'] = err.challenge;
-  else if (isBearerChallenge(err.code)) headers['WWW-Authenticate'] = `Bearer error="${err.code}", error_description="${description}"`;
-  if (err.retryAfter !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfter)));
-  // Contract, "Errors": on POST /graphql every error also carries GraphQL's format, same status.
-  const body = format === 'graphql' ? errorBody(err.code, err.message) : { error: err.code, error_description: err.message };
-  return { statusCode: err.status, headers, body: JSON.stringify(body) };
+  const answer = errorAnswer(err.code, err.message, {
+    ...(format ? { format } : {}),
+    ...(err.challenge !== undefined ? { challenge: err.challenge } : {}),
+    ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}),
+  });
+  return { statusCode: answer.status, headers: { ...answer.headers }, body: answer.body };
 }
 
 /**
@@ -145,11 +149,15 @@ function checkPermissions(route: RouteSpec, caller: AuthenticatedEntity): void {
   }
 }
 
-export function httpHandler(operations: Readonly<Record<string, Operation>>, options: HttpOptions = {}): IntegrationHandler {
+/** One function's implementations, exactly one per route the table gives it. */
+export type OperationTable<F extends ServedFunction> = { readonly [K in OperationIdOf<F>]: Operation };
+
+export function httpHandler<F extends ServedFunction>(fn: F, operations: OperationTable<F>, options: HttpOptions = {}): IntegrationHandler {
   const clock = options.clock ?? Date.now;
+  const byId: Readonly<Record<string, Operation>> = operations;
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const route = ROUTES.find((r) => r.path === event.resource && r.method === event.httpMethod);
-    const op = route ? operations[route.operation] : undefined;
+    const route: RouteSpec | undefined = ROUTES.find((r) => r.function === fn && r.path === event.resource && r.method === event.httpMethod);
+    const op = route ? byId[route.operation] : undefined;
     if (!route || !op) return withRequestId(errorResult(new GatewayError('not_found', 'No such route'), route?.errorFormat), event);
     // Every route refuses an oversized body, read or not: API Gateway itself accepts up to 10 MB.
     if (event.body && bodyBytes(event).length > MAX_BODY_BYTES) throw new InvalidRequestError('Body over 64 KiB');

@@ -3,7 +3,8 @@
  * policy evaluation, Gateway Responses, and the usage-plan seam. Fixture authorizer.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { errorBody, GATEWAY_RESPONSES, renderTemplate } from '../../lambdas/gateway/gateway-responses';
+import { errorBody } from '../../lambdas/core/error-answer';
+import { GATEWAY_RESPONSES, renderTemplate } from '../../lambdas/gateway/gateway-responses';
 import type { AllowedRequest } from '../../local/request-pipeline';
 import { fakeAuthorizer, type FakeAuthorizer } from './fixtures/fake-authorizer';
 import { TEST_ROUTES, testFunctions } from './fixtures/routes';

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { errorBody } from '../../lambdas/gateway/gateway-responses';
+import { errorBody } from '../../lambdas/core/error-answer';
 import { ADMIN_KEY_HEADER, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../../lambdas/gateway/settings';
 import { fakeAuthorizer } from './fixtures/fake-authorizer';
 import { TEST_ROUTES, testFunctions } from './fixtures/routes';

@@ -1,6 +1,6 @@
 /** The HTTP adapter every function shares: body limits and error shapes, event in, result out. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { httpHandler } from '../../lambdas/runtime/http';
+import { httpHandler, type OperationTable } from '../../lambdas/runtime/http';
 import { MAX_BODY_BYTES } from '../../lambdas/gateway/settings';
 
 function event(resource: string, method: string, body: string | null, authorizer?: Record<string, string>): APIGatewayProxyEvent {
@@ -20,11 +20,14 @@ function event(resource: string, method: string, body: string | null, authorizer
   };
 }
 
+/** The api function with only the operations a test needs (the others answer 404). */
+const apiWith = (operations: Partial<OperationTable<'api'>>) => httpHandler('api', operations as OperationTable<'api'>);
+
 const caller = { clientName: 'acme-app', tokenKind: 'issued', alg: 'ES256', scope: 'read', sub: 'u', expiresAt: '', issuedAt: '', kid: '', jti: '' };
 
 describe('httpHandler', () => {
   let called = 0;
-  const handler = httpHandler({
+  const handler = apiWith({
     verifyAuth: async () => {
       called++;
       return { status: 200, body: { ok: true } };
@@ -49,6 +52,12 @@ describe('httpHandler', () => {
     });
   });
 
+  it("answers 404 for a route the table gives another function, whatever this one implements", async () => {
+    const res = await handler(event('/authtoken', 'POST', '{}'));
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'not_found' });
+  });
+
   it('refuses a request that did not pass the authorizer with 401 and a Bearer challenge (fail closed)', async () => {
     const res = await handler(event('/v1/auth/verify', 'GET', null));
     expect(res.statusCode).toBe(401);
@@ -57,7 +66,7 @@ describe('httpHandler', () => {
 });
 
 describe('X-Request-Id on Lambda answers (what API Gateway passes through in AWS)', () => {
-  const handler = httpHandler({ verifyAuth: async () => ({ status: 200, body: { ok: true } }) });
+  const handler = apiWith({ verifyAuth: async () => ({ status: 200, body: { ok: true } }) });
   const withIds = (presented: string | undefined, authorizer?: Record<string, string>): APIGatewayProxyEvent => {
     const e = event('/v1/auth/verify', 'GET', null, authorizer);
     return {

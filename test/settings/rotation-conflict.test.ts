@@ -37,7 +37,8 @@ function holdProfileReads(clientName: string, count = 2): void {
   const barrier = new Promise<void>((resolve) => {
     release = resolve;
   });
-  setTimeout(() => release(), 5000).unref();
+  // Generous: on a loaded machine the second request can take seconds to reach its read.
+  setTimeout(() => release(), 20_000).unref();
   proxy.delay = (target, body) => {
     if (!(target.endsWith('.GetItem') && body.includes(`"CLIENT#${clientName}"`) && body.includes('"PROFILE"') && body.includes('"ConsistentRead":true'))) return 0;
     waiting += 1;
