@@ -11,8 +11,18 @@ import { STAGES, type StageName, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../lam
 import { type GatewayAnswer, jsonErrorAnswer, templateAnswer } from './answers';
 import { handleStageRequest, type PipelineDeps } from './request-pipeline';
 
-/** Past this many body bytes we stop draining and close the connection instead. */
-const DRAIN_CAP_BYTES = 1024 * 1024;
+/**
+ * How much of a body (or of a header block) over the limits is still read and dropped so the
+ * refusal can be read. A client that sends its whole request before reading the answer (many
+ * do) never sees an answer written to a connection closed under its upload: its next write
+ * meets a reset. Past this bound the connection is closed anyway. API Gateway accepts no
+ * payload over 10 MB, so nothing a client may send it is cut here.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ */
+export const DRAIN_CAP_BYTES = 10 * 1024 * 1024;
+/** After answering a request that could not be parsed: how long a silent client keeps its connection, and any client at most. */
+const LINGER_MS = 1_000;
+const LINGER_MAX_MS = 10_000;
 
 /**
  * How long a client may take to send its headers, and then its body: a slow sender holds a
@@ -40,6 +50,7 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
   const server = http.createServer(
     { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: REQUEST_DEADLINE_MS, connectionsCheckingInterval: HEADER_CHECK_INTERVAL_MS },
     (req, res) => {
+    trackResponse(req.socket, res);
     handle(options, req, res).catch((err: unknown) => {
       options.log(`gateway error: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
@@ -199,9 +210,12 @@ function consume(req: IncomingMessage, limit: number, deadline: number): Promise
 function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  const written = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
-  if (err.code === 'ECONNRESET' || !socket.writable || written > 0) {
-    socket.destroy();
+  // An answer already being written cannot be followed by another (a kept-alive connection
+  // whose earlier answers are complete can, as Node's default handler does).
+  if (err.code === 'ECONNRESET' || !socket.writable || responding.get(socket)?.headersSent) {
+    // A second parse error on a connection already answered (the rest of the same header block)
+    // changes nothing: lingerThenClose is reading it.
+    if (!lingering.has(socket)) socket.destroy();
     return;
   }
   const answer = tooLarge
@@ -213,7 +227,55 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   const head =
     `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\n` +
     `X-Request-Id: ${randomUUID()}\r\nContent-Length: ${answer.body.length}\r\nConnection: close\r\n\r\n`;
-  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), answer.body]));
-  // The client may still be sending; give it a moment to read the answer, then let go.
-  setTimeout(() => socket.destroy(), 1000).unref();
+  lingerThenClose(socket, Buffer.concat([Buffer.from(head, 'latin1'), answer.body]));
+}
+
+const lingering = new WeakSet<Duplex>();
+/** The answer in progress on each connection, until it is written. */
+const responding = new WeakMap<Duplex, ServerResponse>();
+
+function trackResponse(socket: Duplex, res: ServerResponse): void {
+  responding.set(socket, res);
+  res.on('finish', () => {
+    if (responding.get(socket) === res) responding.delete(socket);
+  });
+}
+
+/**
+ * Writes `answer`, ends the sending side, and reads and drops what the client still sends
+ * (the rest of an oversized header block) until it closes, stays quiet for LINGER_MS, passes
+ * DRAIN_CAP_BYTES or LINGER_MAX_MS: closing with unread bytes would reset the connection, and
+ * a client still uploading would lose the answer.
+ * The server's sockets are half-open capable (https://nodejs.org/api/net.html#netcreateserveroptions-connectionlistener,
+ * allowHalfOpen), so ending ours leaves the client's direction readable.
+ */
+function lingerThenClose(socket: Duplex, answer: Buffer): void {
+  lingering.add(socket);
+  let received = 0;
+  let quiet: NodeJS.Timeout | undefined;
+  const close = () => {
+    clearTimeout(quiet);
+    clearTimeout(hardStop);
+    socket.destroy();
+  };
+  const hardStop = setTimeout(close, LINGER_MAX_MS);
+  hardStop.unref();
+  const waitQuiet = () => {
+    clearTimeout(quiet);
+    quiet = setTimeout(close, LINGER_MS);
+    quiet.unref();
+  };
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > DRAIN_CAP_BYTES) close();
+    else waitQuiet();
+  });
+  socket.on('end', close);
+  socket.on('close', () => {
+    clearTimeout(quiet);
+    clearTimeout(hardStop);
+  });
+  socket.end(answer);
+  waitQuiet();
+  socket.resume();
 }
