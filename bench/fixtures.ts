@@ -109,7 +109,7 @@ export async function memoryWorld(): Promise<World> {
 }
 
 /** The verifier's interfaces over plain maps with keys imported once: the core's own cost. */
-export function memoryVerifierDeps(world: World): { clients: ClientDirectory; deploymentKeys: DeploymentKeySet } {
+export function memoryVerifierDeps(world: World): { clientDirectory: ClientDirectory; deploymentKeys: DeploymentKeySet } {
   const policy = { requiredClaims: [], audience: AUDIENCE };
   const views = new Map<string, { view: ClientAuthView; keys: VerificationKey[] }>([
     [HS_CLIENT, { view: { clientName: HS_CLIENT, scopes: [], policy, hmacSecrets: [world.secret] }, keys: [] }],
@@ -118,7 +118,7 @@ export function memoryVerifierDeps(world: World): { clients: ClientDirectory; de
   ]);
   const deployment = verificationKeyOf(world.deploymentKey);
   return {
-    clients: {
+    clientDirectory: {
       get: async (name) => views.get(name)?.view,
       keysFor: async (client, kid) => {
         const keys = views.get(client.clientName)?.keys ?? [];

@@ -13,16 +13,16 @@ export interface SecretCredentials {
 }
 
 /** The lock-out counters of the deployment (AUTHFAIL# items). */
-export function lockoutOf(deps: Pick<Deps, 'authFailures'>): LockoutDeps {
+export function lockoutOf(deps: Pick<Deps, 'tokenLockout'>): LockoutDeps {
   return {
-    lockedFor: (n) => deps.authFailures.status(n),
-    recordFailure: (n) => deps.authFailures.recordFailure(n),
+    lockedFor: (n) => deps.tokenLockout.status(n),
+    recordFailure: (n) => deps.tokenLockout.recordFailure(n),
   };
 }
 
 /** Resolves with the client's configured scopes (core/client-settings.ts configuredScopes). */
 export async function authenticateWithSecret(
-  deps: Pick<Deps, 'authFailures' | 'clients' | 'clock'>,
+  deps: Pick<Deps, 'tokenLockout' | 'clients' | 'clock'>,
   credentials: SecretCredentials,
   sourceIp: string | undefined,
   challenge?: string,

@@ -69,11 +69,25 @@ export function normalizeScope(scope: unknown): string[] {
   throw new InvalidTokenError(SCOPE_ERROR);
 }
 
+/**
+ * The expiry rule, with the clock skew every time check allows: the one home for "has `exp`
+ * passed", used by token verification, the handlers' re-check of a cached Allow and client
+ * assertions alike.
+ */
+export function isExpired(exp: number, nowSeconds: number): boolean {
+  return nowSeconds > exp + CLOCK_SKEW_SECONDS;
+}
+
+/** A time that lies ahead of now by more than the skew (`nbf`, `iat`). */
+export function isInFuture(time: number, nowSeconds: number): boolean {
+  return time > nowSeconds + CLOCK_SKEW_SECONDS;
+}
+
 export function checkTimes(payload: JwtPayload, nowSeconds: number): void {
   const { exp, nbf, iat } = payload as { exp?: number; nbf?: number; iat?: number };
-  if (exp !== undefined && nowSeconds > exp + CLOCK_SKEW_SECONDS) throw new TokenExpiredError('Token expired');
-  if (nbf !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < nbf) throw new TokenExpiredError('Token not yet valid (nbf)');
-  if (iat !== undefined && nowSeconds + CLOCK_SKEW_SECONDS < iat) throw new InvalidTokenError('Token issued in the future (iat)');
+  if (exp !== undefined && isExpired(exp, nowSeconds)) throw new TokenExpiredError('Token expired');
+  if (nbf !== undefined && isInFuture(nbf, nowSeconds)) throw new TokenExpiredError('Token not yet valid (nbf)');
+  if (iat !== undefined && isInFuture(iat, nowSeconds)) throw new InvalidTokenError('Token issued in the future (iat)');
 }
 
 /**

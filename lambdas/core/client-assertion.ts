@@ -9,7 +9,7 @@
  */
 import { isAsymmetricAlg, type AsymmetricAlg } from './algorithms';
 import { CLIENT_NAME_PATTERN } from './client-settings';
-import { CLOCK_SKEW_SECONDS } from './claims';
+import { CLOCK_SKEW_SECONDS, isExpired, isInFuture } from './claims';
 import { InvalidClientError } from './errors';
 import { parseJwt, type ParsedJwt } from './jwt-parse';
 import type { VerificationKey } from './verification-key';
@@ -89,12 +89,12 @@ export async function verifyClientAssertion(
     refuse(`Client assertion aud must be ${audience.tokenEndpoint} or ${audience.issuer}`);
   }
   if (typeof p.exp !== 'number' || !Number.isFinite(p.exp)) return refuse('Client assertion exp is required');
-  if (p.exp + CLOCK_SKEW_SECONDS <= nowSeconds) refuse('Client assertion expired');
+  if (isExpired(p.exp, nowSeconds)) refuse('Client assertion expired');
   if (p.exp > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
     refuse(`Client assertion exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} s ahead`);
   }
-  if (p.nbf !== undefined && (typeof p.nbf !== 'number' || p.nbf > nowSeconds + CLOCK_SKEW_SECONDS)) refuse('Client assertion not yet valid (nbf)');
-  if (p.iat !== undefined && (typeof p.iat !== 'number' || p.iat > nowSeconds + CLOCK_SKEW_SECONDS)) refuse('Client assertion iat is in the future');
+  if (p.nbf !== undefined && (typeof p.nbf !== 'number' || isInFuture(p.nbf, nowSeconds))) refuse('Client assertion not yet valid (nbf)');
+  if (p.iat !== undefined && (typeof p.iat !== 'number' || isInFuture(p.iat, nowSeconds))) refuse('Client assertion iat is in the future');
   if (typeof p.jti !== 'string' || p.jti.length === 0 || p.jti.length > MAX_JTI_LENGTH) {
     return refuse(`Client assertion jti is required (1 to ${MAX_JTI_LENGTH} characters)`);
   }

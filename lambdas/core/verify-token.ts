@@ -63,7 +63,7 @@ export interface VerifierDeps {
    */
   issuer: string;
   deploymentKeys: DeploymentKeySet;
-  clients: ClientDirectory;
+  clientDirectory: ClientDirectory;
   revocations?: RevocationList;
   /** Milliseconds since the epoch. */
   clock?: () => number;
@@ -100,7 +100,7 @@ export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
     const jti = jwt.payload.jti;
     const revoked = typeof jti === 'string' && named !== undefined && deps.revocations ? observed(deps.revocations.isRevoked(jti, named)) : undefined;
     // A client token awaits its client first thing; an issued token only after its key.
-    const clientRead = named === undefined ? undefined : issued ? observed(deps.clients.get(named)) : deps.clients.get(named);
+    const clientRead = named === undefined ? undefined : issued ? observed(deps.clientDirectory.get(named)) : deps.clientDirectory.get(named);
     const { entity, client } = issued ? await verifyIssued(jwt, alg, deps, now, clientRead) : await verifyClientToken(jwt, alg, deps, now, clientRead);
     // The one revocation rule (core/revocation.ts), as handlers and the launch check apply it.
     const jtiRevoked =
@@ -171,7 +171,7 @@ async function verifyIssued(
   checkTimes(p, now);
   const clientName = p.clientName;
   if (typeof clientName !== 'string' || !CLIENT_NAME.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
-  const client = await (clientRead ?? deps.clients.get(clientName));
+  const client = await (clientRead ?? deps.clientDirectory.get(clientName));
   if (!client) throw new InvalidTokenError('The client no longer exists');
   // Our own tokens are for this deployment: an `aud`, if one is ever set, must name its issuer identifier.
   checkAudience(p, undefined, deps.issuer);
@@ -210,7 +210,7 @@ async function verifyClientToken(
   clientRead: Promise<ClientAuthView | undefined> | undefined,
 ): Promise<Verified> {
   const clientName = clientNameOf(jwt.payload);
-  const client = await (clientRead ?? deps.clients.get(clientName));
+  const client = await (clientRead ?? deps.clientDirectory.get(clientName));
   let kind: TokenKind;
   let kid: string | undefined;
   let verified: boolean;
@@ -223,7 +223,7 @@ async function verifyClientToken(
     kind = 'client-asymmetric';
     kid = jwt.header.kid;
     // A certificate's key verifies only inside the certificate's validity window.
-    const candidates = client ? (await deps.clients.keysFor(client, kid)).filter((k) => keyUsableAt(k, now)) : [];
+    const candidates = client ? (await deps.clientDirectory.keysFor(client, kid)).filter((k) => keyUsableAt(k, now)) : [];
     // Without a kid only a client with exactly one key can be verified: which key would be guessed.
     const key = candidates.length === 1 ? candidates[0] : undefined;
     verified = key !== undefined && key.algs.includes(alg as never) && verifyAsymmetric(alg as never, key.key, jwt.signingInput, jwt.signature);

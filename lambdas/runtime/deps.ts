@@ -11,7 +11,7 @@ import { ClientStore } from '../store/client-store';
 import { documentClient } from '../store/dynamo';
 import { kmsKeyring, localKeyring, type Keyring } from '../store/keyring';
 import { SigningKeyStore } from '../store/signing-key-store';
-import { AuthFailureStore } from '../store/auth-failure-store';
+import { TokenLockoutStore } from '../store/token-lockout-store';
 import { DeploymentSecretStore } from '../store/deployment-secret-store';
 import { EventStore } from '../store/event-store';
 import { IdempotencyStore } from '../store/idempotency-store';
@@ -36,7 +36,7 @@ export interface Deps {
   clients: ClientStore;
   clientDirectory: CachedClientDirectory;
   signingKeys: SigningKeyStore;
-  authFailures: AuthFailureStore;
+  tokenLockout: TokenLockoutStore;
   revocations: RevocationStore;
   /** Fetches a JWKS URL with the contract's limits (registration validates with it). */
   fetchJwks: JwksFetcher;
@@ -85,11 +85,11 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const verifyToken = createTokenVerifier({
     issuer,
     deploymentKeys: signingKeys,
-    clients: clientDirectory,
+    clientDirectory,
     revocations: cachedRevocationList(revocations, clock),
     clock,
   });
-  const authFailures = new AuthFailureStore(doc, env.TABLE_NAME, clock);
+  const tokenLockout = new TokenLockoutStore(doc, env.TABLE_NAME, clock);
   const authLog = new AuthLogStore(doc, env.TABLE_NAME, clock);
   const sessions = new SessionStore(doc, env.TABLE_NAME, clock);
   const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
@@ -100,7 +100,7 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const quotaConfig = env.QUOTA_CONFIG ? parseStageQuotaConfig(env.QUOTA_CONFIG) : FALLBACK_QUOTA_CONFIG;
   const metrics = overrides.metrics ?? createMetrics(env);
   return {
-    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, authFailures, authLog, revocations, fetchJwks, jwksCache, verifyToken,
+    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, tokenLockout, authLog, revocations, fetchJwks, jwksCache, verifyToken,
     sessions, launchTokens, deploymentSecrets, events, idempotency, apiKeys, usageCounters, quotaConfig, metrics,
   };
 }

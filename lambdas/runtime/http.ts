@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { API_KEY_AUTH_KIND, AUTH_KIND_KEY, fromAuthorizerContext } from '../core/auth-context';
 import { parseClientName } from '../core/client-settings';
-import { CLOCK_SKEW_SECONDS } from '../core/claims';
+import { isExpired } from '../core/claims';
 import {
   GatewayError,
   InsufficientPermissionsError,
@@ -135,7 +135,7 @@ function parseBody(event: APIGatewayProxyEvent, contentType: string | undefined)
  * Each refusal is a 401, so it runs before the request is counted.
  */
 function checkAuthentication(route: RouteSpec, caller: AuthenticatedEntity, nowSeconds: number): void {
-  if (caller.expiresAt !== undefined && nowSeconds > caller.expiresAt + CLOCK_SKEW_SECONDS) {
+  if (caller.expiresAt !== undefined && isExpired(caller.expiresAt, nowSeconds)) {
     // The authorizer cache can outlive the token; expiry stays exact here.
     throw new TokenExpiredError('Token expired');
   }

@@ -1,6 +1,6 @@
 /**
  * Client API keys: the value API Gateway meters a client by (the authorizer returns it as
- * `usageIdentifierKey`), and the key the catalog route accepts in `x-api-key` (issue 8).
+ * `usageIdentifierKey`), and the key the catalog route accepts in `x-api-key`.
  *
  * The value is sealed on the client profile (the authorizer opens it through the cached
  * client directory, so a warm container pays one keyring open per client), and a lookup

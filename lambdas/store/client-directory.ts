@@ -20,7 +20,7 @@ interface Entry {
   at: number;
 }
 
-/** Fetches keys for a client whose keys live at a JWKS URL (issue 3's jwks cache). */
+/** Fetches keys for a client whose keys live at a JWKS URL (through the JWKS cache, core/jwks-cache.ts). */
 export interface RemoteKeyResolver {
   keysFor(clientName: string, jwksUri: string, kid: string | undefined): Promise<readonly VerificationKey[]>;
 }

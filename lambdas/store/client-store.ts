@@ -32,7 +32,7 @@ export interface ClientRecord extends ClientSettings {
   secrets: SealedSecret[];
   keys?: RegisteredKeys;
   revokedBefore?: number;
-  /** The usage-plan API key (issue 5), sealed; absent on clients created before it existed. */
+  /** The client's API key (usage plans, catalog reads), sealed; absent on clients created before keys existed. */
   apiKey?: StoredApiKey;
 }
 

@@ -22,7 +22,7 @@ function setup(overrides: Partial<VerifierDeps> = {}, clockMs = NOW) {
   const verify = createTokenVerifier({
     issuer: ISSUER,
     deploymentKeys: new MemoryKeySet([verificationKeyOf(deploymentKey)]),
-    clients: directory,
+    clientDirectory: directory,
     clock: () => clockMs,
     ...overrides,
   });
@@ -91,7 +91,7 @@ describe('reads on the way to a verdict', () => {
     const verify = createTokenVerifier({
       issuer: ISSUER,
       deploymentKeys: { get: key.read },
-      clients: { get: client.read, keysFor: async () => [] },
+      clientDirectory: { get: client.read, keysFor: async () => [] },
       revocations: { isRevoked: revoked.read },
       clock: () => NOW,
     });
@@ -114,7 +114,7 @@ describe('reads on the way to a verdict', () => {
       const verify = createTokenVerifier({
         issuer: ISSUER,
         deploymentKeys: new MemoryKeySet([verificationKeyOf(deploymentKey)]),
-        clients: { get: failing, keysFor: async () => [] },
+        clientDirectory: { get: failing, keysFor: async () => [] },
         revocations: { isRevoked: failing },
         clock: () => NOW,
       });

@@ -7,7 +7,8 @@ import { STATUS_OF, type ErrorCode } from '../../lambdas/core/errors';
 import { buildOpenApi, MissingOperationDocError, routeKey } from '../../lambdas/gateway/openapi/document';
 import { OPERATION_DOCS } from '../../lambdas/gateway/openapi/operations';
 import { ROUTES, type RouteSpec } from '../../lambdas/gateway/routes';
-import { OPENAPI_FILE, renderOpenApi } from '../../scripts/generate-docs';
+import { renderApiReference } from '../../scripts/api-reference';
+import { API_REFERENCE_FILE, OPENAPI_FILE, renderOpenApi } from '../../scripts/generate-docs';
 import { startTestGateway } from '../support/local-gateway';
 
 type Json = Record<string, unknown>;
@@ -19,6 +20,13 @@ describe('the OpenAPI description', () => {
     const committed = readFileSync(OPENAPI_FILE, 'utf8');
     // On failure: run `npm run docs` and commit docs/openapi.json.
     expect(committed).toBe(renderOpenApi());
+  });
+
+  it('is rendered as docs/api.md exactly as npm run docs writes it, every route with a section', () => {
+    const committed = readFileSync(API_REFERENCE_FILE, 'utf8');
+    // On failure: run `npm run docs` and commit docs/api.md.
+    expect(committed).toBe(renderApiReference(doc));
+    expect(ROUTES.filter((r) => !committed.includes(`### \`${routeKey(r)}\``)).map(routeKey)).toEqual([]);
   });
 
   it('has an operation for every route of the table, with the route id as operationId', () => {

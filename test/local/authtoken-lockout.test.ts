@@ -5,7 +5,7 @@
  * secret inside the burst does not reset the count. Over HTTP against the local gateway on
  * DynamoDB Local, and the store on its own.
  */
-import { FAILURE_LIMIT, AuthFailureStore } from '../../lambdas/store/auth-failure-store';
+import { FAILURE_LIMIT, TokenLockoutStore } from '../../lambdas/store/token-lockout-store';
 import { createClient } from '../support/clients';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -54,9 +54,9 @@ it('keeps earlier failures after a success: the window ends, a success does not 
   expect((await authtoken('typo-app', 'typo')).status).toBe(429);
 });
 
-describe('AuthFailureStore on DynamoDB Local', () => {
+describe('TokenLockoutStore on DynamoDB Local', () => {
   it(`counts exactly ${FAILURE_LIMIT} of 40 concurrent failures and refuses the rest`, async () => {
-    const store = new AuthFailureStore(table.deps().doc, table.env.TABLE_NAME);
+    const store = new TokenLockoutStore(table.deps().doc, table.env.TABLE_NAME);
     const results = await Promise.all(Array.from({ length: 40 }, () => store.recordFailure('name\n127.0.0.1')));
     expect(results.filter((r) => r.counted)).toHaveLength(FAILURE_LIMIT);
     for (const r of results.filter((x) => !x.counted)) expect(r.lockedFor).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ describe('AuthFailureStore on DynamoDB Local', () => {
 
   it('opens a new window once the old one ended (the TTL sweeper is not waited for)', async () => {
     let now = Date.UTC(2026, 10, 23, 12);
-    const store = new AuthFailureStore(table.deps().doc, table.env.TABLE_NAME, () => now);
+    const store = new TokenLockoutStore(table.deps().doc, table.env.TABLE_NAME, () => now);
     for (let i = 0; i < FAILURE_LIMIT; i++) expect((await store.recordFailure('window-key')).counted).toBe(true);
     expect((await store.recordFailure('window-key')).counted).toBe(false);
     now += 15 * 60 * 1000 + 1000;

@@ -1,7 +1,7 @@
 /** POST /authtoken and the operator client routes, over HTTP against DynamoDB Local. */
 import http from 'node:http';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { FAILURE_LIMIT } from '../../lambdas/store/auth-failure-store';
+import { FAILURE_LIMIT } from '../../lambdas/store/token-lockout-store';
 import { signHs256 } from '../support/keys';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 

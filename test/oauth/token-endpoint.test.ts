@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import * as oauth from 'openid-client';
 import { MAX_ASSERTION_LIFETIME_SECONDS } from '../../lambdas/core/client-assertion';
-import { FAILURE_LIMIT } from '../../lambdas/store/auth-failure-store';
+import { FAILURE_LIMIT } from '../../lambdas/store/token-lockout-store';
 import { claimsOf, createClient, putKeys } from '../support/clients';
 import { signHs256 } from '../support/keys';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';

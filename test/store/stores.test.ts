@@ -1,5 +1,5 @@
 import { ClientStore } from '../../lambdas/store/client-store';
-import { FAILURE_LIMIT } from '../../lambdas/store/auth-failure-store';
+import { FAILURE_LIMIT } from '../../lambdas/store/token-lockout-store';
 import { localKeyring } from '../../lambdas/store/keyring';
 import { createTestTable, testClock, type TestTable } from '../support/test-table';
 
@@ -84,14 +84,14 @@ describe('SigningKeyStore on DynamoDB Local', () => {
   });
 });
 
-describe('AuthFailureStore on DynamoDB Local', () => {
+describe('TokenLockoutStore on DynamoDB Local', () => {
   it('locks a name after the failure limit, for the rest of the window only', async () => {
     const clock = testClock();
-    const { authFailures } = table.deps(clock);
-    for (let i = 0; i < FAILURE_LIMIT; i++) await authFailures.recordFailure('locked-name');
-    const locked = await authFailures.status('locked-name');
+    const { tokenLockout } = table.deps(clock);
+    for (let i = 0; i < FAILURE_LIMIT; i++) await tokenLockout.recordFailure('locked-name');
+    const locked = await tokenLockout.status('locked-name');
     expect(locked.lockedFor).toBeGreaterThan(0);
     clock.advance((locked.lockedFor + 1) * 1000);
-    expect(await authFailures.status('locked-name')).toEqual({ failures: 0, lockedFor: 0 });
+    expect(await tokenLockout.status('locked-name')).toEqual({ failures: 0, lockedFor: 0 });
   });
 });

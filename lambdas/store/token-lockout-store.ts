@@ -1,5 +1,5 @@
 /**
- * Slows down secret guessing at POST /authtoken: failures per attempt key (clientName and
+ * Slows down secret guessing at the token endpoints (POST /authtoken, POST /oauth2/token): failures per attempt key (clientName and
  * caller address, core/authenticate-client.ts) are counted in a window that opens with the
  * first failure; past the limit that key is locked until the window ends. Unknown names are
  * counted too, so the lock-out reveals nothing about which names exist. Keys are stored hashed.
@@ -29,7 +29,7 @@ const keyOf = (attemptKey: string) => ({
 /** Rounds of (count in the live window, else open one); each round loses only to a concurrent writer. */
 const MAX_ROUNDS = 4;
 
-export class AuthFailureStore {
+export class TokenLockoutStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
