@@ -16,7 +16,7 @@ import type { GatewayResponseType } from '../lambdas/gateway/gateway-responses';
 import type { StageName } from '../lambdas/gateway/settings';
 import { apiKeyDigest, apiKeyLookupKey } from '../lambdas/store/api-key-store';
 import { CLIENT_CACHE_MS } from '../lambdas/store/client-directory';
-import { clientKey } from '../lambdas/store/client-store';
+import { clientKey } from '../lambdas/store/table-schema';
 import type { Clock } from './authorizer-cache';
 import type { AllowedRequest, GatewayHooks } from './request-pipeline';
 
@@ -66,7 +66,7 @@ export class StageMeter {
     if (hit && now - hit.at < CLIENT_CACHE_MS) return hit;
     const { doc, tableName } = this.config;
     const lookup = await doc.send(new GetCommand({ TableName: tableName, Key: apiKeyLookupKey(digest) }));
-    const clientName = lookup.Item?.clientName;
+    const clientName: unknown = lookup.Item?.clientName;
     if (typeof clientName !== 'string') return undefined;
     const profile = await doc.send(new GetCommand({ TableName: tableName, Key: clientKey(clientName) }));
     if (!profile.Item) return undefined;

@@ -4,11 +4,10 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { contextFor, type ContextDeps } from '../context';
+import { MAX_LEAD_SECONDS, MIN_LEAD_SECONDS } from '../../lambdas/core/signing-key-rotation';
 import { fieldTable } from '../output';
 
-/** The server's bounds (docs/key-rotation.md); checked here too so a typo never reaches the stage. */
-const MIN_LEAD_SECONDS = 360;
-const MAX_LEAD_SECONDS = 604_800;
+// The server's bounds (docs/key-rotation.md), checked here too so a typo never reaches the stage.
 
 function leadOption(value: string): number {
   const n = Number(value);

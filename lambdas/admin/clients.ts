@@ -62,7 +62,7 @@ export function createClient(deps: LifecycleDeps, provisioner: () => ApiKeyProvi
     } catch (err) {
       const undo = await Promise.allSettled([
         provisioned ? keys.remove(provisioned, settings.tier ?? DEFAULT_TIER) : Promise.resolve(),
-        deps.apiKeys.removeClient(settings.clientName),
+        deps.clients.discard(settings.clientName),
       ]);
       for (const u of undo) if (u.status === 'rejected') logger.error('undo of a failed client creation failed', { clientName: settings.clientName, error: String(u.reason) });
       throw err;

@@ -3,9 +3,10 @@
  * (keys, secret, revocations, usage) are runtime/credential-operations.ts, shared with /v1/settings.
  */
 import type { Deps } from '../runtime/deps';
+import { parseRotateSigningKey } from '../core/signing-key-rotation';
 import { optionalJson } from '../runtime/credential-operations';
 import type { Operation } from '../runtime/http';
-import { parseRotateSigningKey, rotateSigningKey } from '../store/signing-key-rotation';
+import { rotateSigningKey } from '../store/signing-key-rotation';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 

@@ -5,7 +5,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { InvalidTokenError } from './errors';
-import { MAX_TOKEN_BYTES } from '../gateway/settings';
+import { MAX_TOKEN_BYTES } from './limits';
 
 export interface JwtHeader {
   alg: string;

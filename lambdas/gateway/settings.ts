@@ -1,6 +1,7 @@
 /**
  * Gateway settings both lib/ and local/ read.
  */
+import { DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS, MAX_AUTHORIZER_CACHE_TTL_SECONDS } from '../core/limits';
 
 /** The REQUEST authorizer's identity source: the cache key (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html). */
 export const AUTHORIZER_IDENTITY_HEADER = 'Authorization';
@@ -31,17 +32,15 @@ export const AUTHORIZERS: Readonly<Record<'jwt' | 'jwt-or-api-key', AuthorizerSp
   'jwt-or-api-key': { identityHeaders: [], cached: false },
 };
 
-/** Contract: authorizer results cached 60 s by default, configurable up to 300 s. */
-export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 60;
-export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 300;
-
-/** Cache-Control max-age of GET /.well-known/jwks.json: a new signing key is published at least this long before it signs. */
-export const PUBLIC_JWKS_MAX_AGE_SECONDS = 300;
-
-/** Contract limits. */
-export const MAX_BODY_BYTES = 64 * 1024;
-export const MAX_HEADER_BYTES = 16 * 1024;
-export const MAX_TOKEN_BYTES = 8 * 1024;
+// The contract's limits and cache lifetimes have their home in core (the pure rules read them).
+export {
+  DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS,
+  MAX_AUTHORIZER_CACHE_TTL_SECONDS,
+  MAX_BODY_BYTES,
+  MAX_HEADER_BYTES,
+  MAX_TOKEN_BYTES,
+  PUBLIC_JWKS_MAX_AGE_SECONDS,
+} from '../core/limits';
 
 /** Operator key header for the local gateway (IAM/SigV4 in AWS). */
 export const ADMIN_KEY_HEADER = 'x-workoutkit-admin-key';

@@ -9,8 +9,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Keyring } from './keyring';
-import { clientKey } from './client-store';
 import { guarded } from './store-errors';
+import { clientKey } from './table-schema';
 
 export interface StoredApiKey {
   sealed: string;
@@ -97,7 +97,7 @@ export class ApiKeyStore {
     const out = await guarded('find api key', () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: apiKeyLookupKey(apiKeyDigest(value)) })),
     );
-    const name = out.Item?.clientName;
+    const name: unknown = out.Item?.clientName;
     return typeof name === 'string' ? name : undefined;
   }
 
@@ -105,11 +105,5 @@ export class ApiKeyStore {
   async removeLookup(sha256: string): Promise<void> {
     // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=APIKEY#<sha256(key)>
     await guarded('remove api key', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: apiKeyLookupKey(sha256) })));
-  }
-
-  /** Undoes a half-made client (creation failed after the profile was written). */
-  async removeClient(clientName: string): Promise<void> {
-    // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=CLIENT#<clientName>
-    await guarded('remove client', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: clientKey(clientName) })));
   }
 }

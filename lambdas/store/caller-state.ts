@@ -8,9 +8,9 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../core/errors';
 import type { RevocationState } from '../core/revocation';
-import { clientKey } from './client-store';
 import { isLiveRevocation, revocationKeys } from './revocation-store';
 import { guarded } from './store-errors';
+import { clientKey } from './table-schema';
 
 /** What core/revocation.ts decides on. */
 export type CallerState = RevocationState;

@@ -5,6 +5,7 @@
  */
 import { ConflictError } from '../core/errors';
 import type { KeyRegistration } from '../core/key-registration';
+import { previousSecretsValidUntil, secretsKeptAfterRotation } from '../core/secret-rotation';
 import { newClientSecret, type ClientRecord, type ClientStore, type RegisteredKeys } from './client-store';
 
 export interface RotatedSecret {
@@ -28,9 +29,7 @@ export async function rotateClientSecret(
   const clientSecret = newClientSecret();
   const sealed = await store.sealSecret(clientName, clientSecret);
   const now = Math.floor(nowMs / 1000);
-  // A grace of N seconds means at least N whole seconds (validity is checked at second
-  // resolution), and a grace of 0 ends the previous secrets at once.
-  const previousValidUntil = graceSeconds === 0 ? now : Math.ceil(nowMs / 1000) + graceSeconds;
+  const previousValidUntil = previousSecretsValidUntil(nowMs, graceSeconds);
   // The current secret this rotation replaces, as first read. update() writes conditionally
   // on the record's version and re-reads when another writer got in first: if that writer
   // rotated too, this rotation lost the race and must not hand out a secret whose life the
@@ -41,10 +40,7 @@ export async function rotateClientSecret(
     const current = record.secrets[0]?.sealed ?? '';
     if (replacing === undefined) replacing = current;
     else if (current !== replacing) throw new ConflictError('The secret was rotated concurrently by another request; retry to rotate again');
-    const kept = record.secrets
-      .map((s) => ({ ...s, validUntil: Math.min(s.validUntil ?? Number.MAX_SAFE_INTEGER, previousValidUntil) }))
-      .filter((s) => s.validUntil > now);
-    record.secrets = [{ sealed, createdAt: new Date(nowMs).toISOString() }, ...kept];
+    record.secrets = [{ sealed, createdAt: new Date(nowMs).toISOString() }, ...secretsKeptAfterRotation(record.secrets, previousValidUntil, now)];
     record.updatedAt = new Date(nowMs).toISOString();
   });
   return { clientSecret, previousValidUntil };

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ServiceUnavailableError } from '../core/e
 import type { StoredApiKey } from './api-key-store';
 import type { Keyring } from './keyring';
 import { guarded, isConditionFailure } from './store-errors';
+import { clientKey } from './table-schema';
 
 export interface SealedSecret {
   sealed: string;
@@ -36,7 +37,6 @@ export interface ClientRecord extends ClientSettings {
   apiKey?: StoredApiKey;
 }
 
-export const clientKey = (clientName: string) => ({ pk: `CLIENT#${clientName}`, sk: 'PROFILE' });
 /**
  * What a deleted client leaves: only when (epoch seconds) it was deleted, so a client created
  * later with the same name starts with a cut-off after it and never accepts the old tokens.
@@ -159,6 +159,15 @@ export class ClientStore {
     );
     // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=CLIENT#<clientName>
     await guarded('delete client', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: clientKey(clientName) })));
+  }
+
+  /**
+   * Undoes a half-made client (its creation failed after the profile was written): the profile
+   * goes without a DELETED marker, since no credential of it was ever handed out.
+   */
+  async discard(clientName: string): Promise<void> {
+    // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=CLIENT#<clientName>
+    await guarded('remove client', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: clientKey(clientName) })));
   }
 
   /** Seals a new secret for the client (the caller shows it once and stores the sealed form). */

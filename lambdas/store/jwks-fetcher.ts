@@ -14,7 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { JwksDocument, JwksFetcher } from '../core/jwks-cache';
-import { addressAllowed, classifyAddress } from './address-policy';
+import { addressAllowed, classifyAddress } from '../core/address-policy';
 
 export const JWKS_FETCH_TIMEOUT_MS = 5_000;
 export const JWKS_MAX_BYTES = 512 * 1024;

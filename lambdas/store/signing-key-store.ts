@@ -9,6 +9,7 @@ import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { generateSigningKey, signingKeyFromPkcs8, verificationKeyOf, type SigningKey } from '../core/signing-key';
 import type { DeploymentKeySet } from '../core/verify-token';
 import type { VerificationKey } from '../core/verification-key';
+import { SIGNING_KEY_LIST_TTL_MS } from '../core/limits';
 import type { Keyring } from './keyring';
 import { guarded, isConditionFailure } from './store-errors';
 
@@ -26,8 +27,6 @@ export interface SigningKeyItem {
 const PK = 'SIGNING_KEYS';
 const keyContext = (tableName: string, kid: string) => ({ purpose: 'signing-key', table: tableName, kid });
 
-/** How long a key list read from the table is trusted; an unknown kid refreshes sooner (cool-down below). */
-export const LIST_TTL_MS = 5 * 60_000;
 const UNKNOWN_KID_COOLDOWN_MS = 30_000;
 
 export class SigningKeyStore implements DeploymentKeySet {
@@ -46,7 +45,7 @@ export class SigningKeyStore implements DeploymentKeySet {
 
   async list(force = false): Promise<SigningKeyItem[]> {
     const now = this.clock();
-    if (!force && this.cached && now - this.cached.at < LIST_TTL_MS) return this.cached.items;
+    if (!force && this.cached && now - this.cached.at < SIGNING_KEY_LIST_TTL_MS) return this.cached.items;
     // iam: dynamodb:Query table dynamodb:LeadingKeys=SIGNING_KEYS
     const out = await guarded('list signing keys', () =>
       this.doc.send(
@@ -123,7 +122,7 @@ export class SigningKeyStore implements DeploymentKeySet {
     const item: SigningKeyItem = {
       kid: key.kid,
       sealed: await this.keyring.seal(privatePkcs8, keyContext(this.tableName, key.kid)),
-      publicJwk: key.publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
+      publicJwk: key.publicKey.export({ format: 'jwk' }),
       createdAt: new Date(this.clock()).toISOString(),
       activatesAt,
     };

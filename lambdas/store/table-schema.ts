@@ -23,6 +23,8 @@
  * | used assertion jti | ASSERTION#<sha256(c, jti)> | JTI                    |
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+/** A client's profile item. Here rather than in the client store: the API key store writes the key onto it. */
+export const clientKey = (clientName: string) => ({ pk: `CLIENT#${clientName}`, sk: 'PROFILE' });
 /** Epoch seconds; DynamoDB TTL deletes late, so every read also filters on it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 

@@ -3,7 +3,7 @@
  * server that counts hits, under the cache with an injected clock.
  */
 import { JwksCache, JWKS_MAX_TTL_SECONDS } from '../../lambdas/core/jwks-cache';
-import { classifyAddress } from '../../lambdas/store/address-policy';
+import { classifyAddress } from '../../lambdas/core/address-policy';
 import { createJwksFetcher, JWKS_FETCH_TIMEOUT_MS, JWKS_MAX_BYTES, maxAgeOf } from '../../lambdas/store/jwks-fetcher';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
 import { keyPair } from '../support/keys';

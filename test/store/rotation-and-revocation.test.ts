@@ -10,7 +10,8 @@ import { documentClient } from '../../lambdas/store/dynamo';
 import { localKeyring } from '../../lambdas/store/keyring';
 import { REVOKED_JTI_RETENTION_SECONDS, RevocationStore } from '../../lambdas/store/revocation-store';
 import { SigningKeyStore } from '../../lambdas/store/signing-key-store';
-import { MIN_LEAD_SECONDS, retirementFor, rotateSigningKey } from '../../lambdas/store/signing-key-rotation';
+import { MIN_LEAD_SECONDS, retirementFor } from '../../lambdas/core/signing-key-rotation';
+import { rotateSigningKey } from '../../lambdas/store/signing-key-rotation';
 import { startEmbeddedStore, type EmbeddedStore } from '../../local/embedded-store';
 import { ensureKeyringFile } from '../../local/secret-files';
 
@@ -29,7 +30,7 @@ beforeAll(async () => {
     dataDir: dir,
     tenant: 'rot',
     stages: ['sandbox', 'prod'],
-    endpoint: process.env.DYNAMODB_ENDPOINT as string,
+    endpoint: process.env.DYNAMODB_ENDPOINT,
     tablePrefix: `r${randomBytes(4).toString('hex')}`,
   });
 });

@@ -9,6 +9,9 @@ import type { GatewayMetrics } from '../../lambdas/runtime/metrics';
 import { documentClient } from '../../lambdas/store/dynamo';
 import { UsageCounterStore } from '../../lambdas/store/usage-counter-store';
 import { newApiKey } from '../../lambdas/store/api-key-store';
+import { createClient } from '../../lambdas/admin/clients';
+import { localKeyProvisioner, type ApiKeyProvisioner } from '../../lambdas/store/api-key-provisioner';
+import type { ApiRequest } from '../../lambdas/runtime/http';
 import type { Deps } from '../../lambdas/runtime/deps';
 import { signHs256 } from '../support/keys';
 import { createTestTable, testClock, type TestTable } from '../support/test-table';
@@ -75,6 +78,23 @@ describe('API keys and the authorizer', () => {
   it('refuses a second key for the same client', async () => {
     await clientWithKey('one-key');
     await expect(deps.apiKeys.attach('one-key', await deps.apiKeys.seal('one-key', newApiKey(), new Date()))).rejects.toThrow();
+  });
+});
+
+describe('client creation', () => {
+  const request = (clientName: string) => ({ params: {}, json: () => ({ clientName }) }) as unknown as ApiRequest;
+
+  it('leaves no profile behind when registering the API key fails, so a retry succeeds', async () => {
+    const failing: ApiKeyProvisioner = {
+      ...localKeyProvisioner,
+      create: () => Promise.reject(new Error('CreateApiKey failed')),
+    };
+    await expect(createClient(deps, () => failing)(request('half-made'))).rejects.toThrow('CreateApiKey failed');
+    expect(await deps.clients.get('half-made', true)).toBeUndefined();
+
+    const retried = await createClient(deps, () => localKeyProvisioner)(request('half-made'));
+    expect(retried.status).toBe(201);
+    expect((await deps.clients.get('half-made', true))?.apiKey).toBeDefined();
   });
 });
 
