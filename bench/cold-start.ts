@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { APIGatewayEventDefaultAuthorizerContext } from 'aws-lambda';
 import { build, type BuildOptions } from 'esbuild';
 import { createAuthorizer } from '../lambdas/authorizer/handler';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
@@ -221,7 +220,7 @@ function request(method: string, requestPath: string, headers: Record<string, st
 async function functionEvents(world: StoreWorld): Promise<Record<FunctionName, { firstRequest: string; events: [unknown, unknown] }>> {
   const authorizer = createAuthorizer({ verifyToken: world.deps.verifyToken, clientDirectory: world.deps.clientDirectory, metrics: world.deps.metrics });
   const allowed = await authorizer(authorizerEvent(world.cases['HS256 client'].token));
-  const context = allowed.context as unknown as APIGatewayEventDefaultAuthorizerContext;
+  const context = allowed.context;
   const json = { 'content-type': 'application/json' };
   const tokenBody = JSON.stringify({ clientName: 'bench-hs', clientSecret: world.secret.toString('utf8'), userInfo: { plan: 'pro' }, sub: 'user-42' });
   const proxy = (method: string, resource: string, requestPath: string, params: Record<string, string> = {}, headers: Record<string, string> = {}, body?: string, caller = {}) =>

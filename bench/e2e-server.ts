@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     else if (line === 'calls') process.stdout.write(`${JSON.stringify(calls.snapshot())}\n`);
   });
   const stop = () => {
-    gateway.close().finally(() => {
+    void gateway.close().finally(() => {
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     });

@@ -60,7 +60,7 @@ export async function compare(cases: Readonly<Record<string, Op>>, baseline: str
     if (isAsync) await first;
     // Warm up (JIT, caches), then size a batch to roughly roundMs.
     let n = 16;
-    let ms = 0;
+    let ms: number;
     for (;;) {
       ms = await batch(op, n, isAsync);
       if (ms >= 40 || n >= 1 << 22) break;

@@ -28,7 +28,7 @@ export function rawVerifier(c: RowCase): Verify {
     const ok =
       c.alg === 'HS256'
         ? (() => {
-            const mac = createHmac(hash, key as Buffer).update(input).digest();
+            const mac = createHmac(hash, key).update(input).digest();
             return mac.length === signature.length && timingSafeEqual(mac, signature);
           })()
         : cryptoVerify(hash, Buffer.from(input), keyInput, signature);
@@ -69,5 +69,5 @@ export function fastJwtVerifier(c: RowCase): Verify {
     ...(c.audience ? { allowedAud: c.audience } : {}),
     cache: false,
   });
-  return (token) => verify(token);
+  return (token): unknown => verify(token);
 }

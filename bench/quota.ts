@@ -59,7 +59,10 @@ export async function runQuotaCost(options: { rounds: number; perRound: number; 
       return performance.now() - t;
     };
     // Warm both (client directory, connections).
-    for (let i = 0; i < 20; i++) await call(counted), await call(uncounted);
+    for (let i = 0; i < 20; i++) {
+      await call(counted);
+      await call(uncounted);
+    }
     const samples = { with: [] as number[], without: [] as number[] };
     const perRequest = async (h: typeof counted): Promise<DynamoCalls> => {
       calls.reset();

@@ -13,9 +13,9 @@ import type { ContextDeps } from './context';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { Io } from './output';
 import { DEFAULT_OUTPUTS_DIR, LEGACY_OUTPUTS_FILE } from './target';
+import packageJson from '../package.json';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION = (require('../package.json') as { version: string }).version;
+const VERSION = packageJson.version;
 
 const EPILOG = `
 Stage selection:

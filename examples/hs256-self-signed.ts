@@ -37,7 +37,7 @@ export async function runHs256Example(o: Hs256ExampleOptions): Promise<Record<st
   // The payload such integrations send: the client's name and the end user; no exp.
   const token = signLikeJsonwebtoken({ clientName: o.clientName, sub: o.sub ?? 'user-123', user: { plan: 'premium' } }, o.clientSecret);
   const res = await fetch(`${o.baseUrl}/v1/auth/verify`, { headers: { authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as Record<string, unknown>;
+  const body = (await res.json()) as { error?: string; error_description?: string; [name: string]: unknown };
   if (res.status !== 200) throw new Error(`GET /v1/auth/verify answered ${res.status}: ${body.error} — ${body.error_description}`);
   return body;
 }

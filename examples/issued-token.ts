@@ -22,7 +22,7 @@ export async function runIssuedTokenExample(o: IssuedTokenOptions): Promise<Reco
   // Act on the error code, not the text: invalid_client means a wrong name or secret (the same answer for both).
   if (res.status !== 200 || !issued.token) throw new Error(`POST /authtoken answered ${res.status}: ${issued.error} — ${issued.error_description}`);
   const verify = await fetch(`${o.baseUrl}/v1/auth/verify`, { headers: { authorization: `Bearer ${issued.token}` } });
-  const body = (await verify.json()) as Record<string, unknown>;
+  const body = (await verify.json()) as { error?: string; [name: string]: unknown };
   if (verify.status !== 200) throw new Error(`GET /v1/auth/verify answered ${verify.status}: ${body.error}`);
   return body;
 }

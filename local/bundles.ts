@@ -82,7 +82,7 @@ export function synthesizedFunction(cdkOut: string, stack: string, fn: FunctionN
   const [fileBase, handlerExport] = String(r.Properties?.Handler).split('.') as [string, string];
   const entry = path.join(cdkOut, asset, `${fileBase}.js`);
   if (!existsSync(entry)) throw new Error(`${stack}/${logicalId}: no bundle at ${entry}`);
-  const environment = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  const environment = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
   const refTypes = Object.fromEntries(Object.entries(resources).map(([id, x]) => [id, x.Type]));
   return { stack, logicalId, entry, handlerExport, environment: resolveRefs(environment, refTypes, `${stack}/${logicalId}`), runtime: String(r.Properties?.Runtime) };
 }
@@ -296,7 +296,7 @@ export function bundledFunctions(options: BundleOptions, apiIdFor: (tenant: stri
   const overrides: Record<FunctionName, FunctionModule<never>> = {} as Record<FunctionName, FunctionModule<never>>;
   for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) overrides[fn] = moduleFor(fn);
   return {
-    overrides: overrides as FunctionOverrides,
+    overrides: overrides,
     stacks: { sandbox: stackFor('sandbox'), prod: stackFor('prod') },
     processes() {
       return [...started].map((p) => ({

@@ -15,7 +15,7 @@ export function lockDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(file, 'utf8'));
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`another local gateway (pid ${pid}) is using ${dir}; stop it or set WK_DATA_DIR`);
+        throw new Error(`another local gateway (pid ${pid}) is using ${dir}; stop it or set WK_DATA_DIR`, { cause: err });
       }
       rmSync(file, { force: true }); // stale: its process is gone
     }

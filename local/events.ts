@@ -73,7 +73,7 @@ export function headerValue(rawHeaders: readonly string[], name: string): string
   const lower = name.toLowerCase();
   let found: string | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if ((rawHeaders[i] as string).toLowerCase() === lower) found = rawHeaders[i + 1] as string;
+    if ((rawHeaders[i] as string).toLowerCase() === lower) found = rawHeaders[i + 1];
   }
   return found;
 }

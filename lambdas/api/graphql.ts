@@ -8,7 +8,6 @@
  */
 import {
   execute,
-  type ExecutionResult,
   GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
@@ -137,11 +136,11 @@ export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssue
       hideSuggestions,
       rootValue: { publicWorkoutSession: resolveSession },
       // Root fields resolve through rootValue functions; everything below is property access.
-      fieldResolver: (source, args, context, info) => {
+      fieldResolver: (source, args, context: ResolverContext, info) => {
         const value = (source as Record<string, unknown>)[info.fieldName];
         return typeof value === 'function' ? (value as GraphQLFieldResolver<unknown, ResolverContext>)(source, args, context, info) : value;
       },
-    })) as ExecutionResult;
+    }));
 
     const headers: Record<string, string> = ctx.token ? { [TOKEN_HEADER]: ctx.token, 'Cache-Control': 'no-store, private' } : {};
     const extensions = ctx.token ? { extensions: { workoutkit: { token: ctx.token } } } : {};

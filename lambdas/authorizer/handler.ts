@@ -68,7 +68,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
           return result;
         } catch (err) {
           logger.error('authorizer failure', { error: err instanceof GatewayError ? err.code : String(err) });
-          throw new Error('Authorizer dependency failure');
+          throw new Error('Authorizer dependency failure', { cause: err });
         }
       }
       const match = header === undefined ? null : BEARER.exec(header);
@@ -95,7 +95,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
           return denyPolicy(event.methodArn, err.code, err.message);
         }
         logger.error('authorizer failure', { error: err instanceof GatewayError ? err.code : String(err) });
-        throw new Error('Authorizer dependency failure');
+        throw new Error('Authorizer dependency failure', { cause: err });
       }
     } finally {
       deps.metrics.flush(); // one EMF line per invocation

@@ -29,7 +29,8 @@ const KINDS: readonly TokenKind[] = ['issued', 'client-hs256', 'client-asymmetri
 export function fromAuthorizerContext(ctx: Readonly<Record<string, unknown>> | null | undefined): AuthenticatedEntity {
   const str = (k: string): string => {
     const v = ctx?.[k];
-    return v === undefined || v === null ? '' : String(v);
+    // API Gateway passes only strings, numbers and booleans through an authorizer context.
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
   };
   const clientName = str('clientName');
   const tokenKind = str('tokenKind') as TokenKind;

@@ -43,7 +43,7 @@ export function signingKeyFromPkcs8(kid: string, pkcs8: Buffer): SigningKey {
 
 export function publicJwkOf(key: SigningKey): PublicJwk {
   const jwk = key.publicKey.export({ format: 'jwk' });
-  return { kty: jwk.kty as string, crv: jwk.crv as string, x: jwk.x as string, y: jwk.y as string, kid: key.kid, alg: key.alg, use: 'sig' };
+  return { kty: jwk.kty as string, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: key.kid, alg: key.alg, use: 'sig' };
 }
 
 export function verificationKeyOf(key: Pick<SigningKey, 'kid' | 'publicKey'>): VerificationKey {

@@ -70,7 +70,7 @@ function algsFor(key: KeyObject, declaredAlg: unknown, where: string): Asymmetri
   }
   if (declaredAlg !== undefined) {
     if (typeof declaredAlg !== 'string' || !(algs as string[]).includes(declaredAlg)) {
-      bad(`${where}: alg ${String(declaredAlg)} does not match the key type`);
+      bad(`${where}: alg ${typeof declaredAlg === 'string' ? declaredAlg : `of type ${typeof declaredAlg}`} does not match the key type`);
     }
     algs = [declaredAlg as AsymmetricAlg];
   }
@@ -95,7 +95,7 @@ export function importJwk(jwk: unknown, source: VerificationKey['source'], where
   }
   if (j.kty === 'EC' && j.alg !== undefined && typeof j.crv === 'string') {
     const spec = ALG_SPECS[j.alg as AsymmetricAlg];
-    if (spec && spec.crv !== j.crv) bad(`${where}: alg ${String(j.alg)} does not match curve ${j.crv}`);
+    if (spec && spec.crv !== j.crv) bad(`${where}: alg ${j.alg as AsymmetricAlg} does not match curve ${j.crv}`);
   }
   let key: KeyObject;
   try {
@@ -114,7 +114,7 @@ export function importJwk(jwk: unknown, source: VerificationKey['source'], where
     }
     let cert: X509Certificate;
     try {
-      cert = new X509Certificate(Buffer.from(chain[0] as string, 'base64'));
+      cert = new X509Certificate(Buffer.from(chain[0], 'base64'));
     } catch (cause) {
       bad(`${where}: x5c[0] is not an X.509 certificate`, cause);
     }

@@ -226,7 +226,7 @@ async function verifyClientToken(
     const candidates = client ? (await deps.clientDirectory.keysFor(client, kid)).filter((k) => keyUsableAt(k, now)) : [];
     // Without a kid only a client with exactly one key can be verified: which key would be guessed.
     const key = candidates.length === 1 ? candidates[0] : undefined;
-    verified = key !== undefined && key.algs.includes(alg as never) && verifyAsymmetric(alg as never, key.key, jwt.signingInput, jwt.signature);
+    verified = key !== undefined && key.algs.includes(alg) && verifyAsymmetric(alg, key.key, jwt.signingInput, jwt.signature);
   }
   if (!verified || client === undefined) throw new InvalidSignatureError(NO_KEY_VERIFIES);
   const p = jwt.payload;

@@ -153,7 +153,7 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
 export function renderTemplate(template: string, authorizerContext: Readonly<Record<string, unknown>> = {}): string {
   return template.replace(/\$context\.authorizer\.([A-Za-z0-9_]+)/g, (_m, key: string) => {
     const v = authorizerContext[key];
-    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return '';
     return JSON.stringify(String(v)).slice(1, -1);
   });
 }

@@ -197,7 +197,7 @@ export function httpHandler<F extends ServedFunction>(fn: F, operations: Operati
     const event = request.event as APIGatewayProxyEvent | undefined;
     const format = ROUTES.find((r) => r.path === event?.resource && r.method === event?.httpMethod)?.errorFormat;
     if (err instanceof GatewayError) {
-      if (err.status >= 500) logger.error('request failed', { code: err.code, cause: String(err.cause ?? '') });
+      if (err.status >= 500) logger.error('request failed', { code: err.code, cause: err.cause instanceof Error ? String(err.cause) : '' });
       request.response = withRequestId(errorResult(err, format), event);
     } else {
       // Never a stack trace to the caller: a bug answers like an unavailable dependency.

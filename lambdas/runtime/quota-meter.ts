@@ -104,7 +104,7 @@ export async function readUsage(
   const scopes: { scope: CounterScope; period: QuotaPeriod; shards: number }[] = [
     { scope: { kind: 'client', clientName: record.clientName }, period, shards: clientCounterShards(config) },
   ];
-  if (config.deployment) scopes.push({ scope: { kind: 'deployment' } as CounterScope, period: config.deployment.period, shards: deploymentCounterShards(config) });
+  if (config.deployment) scopes.push({ scope: { kind: 'deployment' }, period: config.deployment.period, shards: deploymentCounterShards(config) });
   const [clientUsed = 0, deploymentUsed = 0] = await deps.usageCounters.used(scopes, now);
   const client = usageReport(record.quota, clientUsed, now);
   return {

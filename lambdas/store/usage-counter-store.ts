@@ -112,7 +112,7 @@ export class UsageCounterStore {
     // Refused requests are never counted: take back what the other counters counted. If this
     // fails the request stays counted there (an over-count, never an under-count).
     await Promise.all(
-      taken.map((t, i) => (t === undefined ? undefined : this.undo(specs[i] as CounterSpec, t.shard, nowMs).catch(() => undefined))),
+      taken.map((t, i) => (t === undefined ? Promise.resolve() : this.undo(specs[i] as CounterSpec, t.shard, nowMs).catch(() => undefined))),
     );
     return { ok: false, exceeded: refused };
   }
@@ -155,7 +155,7 @@ export class UsageCounterStore {
     const first = Math.floor(this.random() * parts.length);
     for (let k = 0; k < parts.length; k++) {
       const shard = (first + k) % parts.length;
-      const used = await this.increment(spec, shard, parts[shard] as number, nowMs);
+      const used = await this.increment(spec, shard, parts[shard], nowMs);
       if (used !== undefined) return { shard, used };
     }
     return undefined;
@@ -182,7 +182,7 @@ export class UsageCounterStore {
           }),
         ),
       );
-      const used = out.Attributes?.used;
+      const used: unknown = out.Attributes?.used;
       return typeof used === 'number' ? used : 1;
     } catch (err) {
       if (isConditionFailure(err)) return undefined;

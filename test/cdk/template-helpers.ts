@@ -38,7 +38,7 @@ export function onlyResource(template: Template, type: string): [string, CfnReso
 }
 
 function refOf(v: unknown): string | undefined {
-  if (typeof v === 'object' && v !== null && 'Ref' in v) return String((v as { Ref: unknown }).Ref);
+  if (typeof v === 'object' && v !== null && 'Ref' in v) return String((v).Ref);
   return undefined;
 }
 

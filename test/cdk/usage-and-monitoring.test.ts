@@ -14,7 +14,7 @@ beforeAll(() => {
 });
 const templateOf = (name: string): Template => templates.get(name) as Template;
 const fnProps = (t: Template, description: string): Json =>
-  (resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties ?? {}) as Json;
+  (resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties ?? {});
 const envOf = (t: Template, description: string): Record<string, unknown> =>
   (fnProps(t, description).Environment as { Variables: Record<string, unknown> }).Variables;
 const policyStatements = (t: Template): { Sid?: string; Action: unknown; Resource: unknown; Condition?: Json }[] =>

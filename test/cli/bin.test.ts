@@ -1,6 +1,7 @@
 /** The package bin (`npx workoutkit`) runs the TypeScript sources without a build step and sets the exit code. */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import packageJson from '../../package.json';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const run = (args: string[]) =>
@@ -8,8 +9,7 @@ const run = (args: string[]) =>
 
 describe('cli/bin.js', () => {
   it('is the package bin and prints the package version', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg = require('../../package.json') as { version: string; bin: Record<string, string> };
+    const pkg: { version: string; bin: Record<string, string> } = packageJson;
     expect(pkg.bin.workoutkit).toBe('cli/bin.js');
     const res = run(['--version']);
     expect(res.status).toBe(0);

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createHmac, createPublicKey } from 'node:crypto';
 import { issueAccessToken } from '../../lambdas/core/issue-token';
 import { generateSigningKey, verificationKeyOf } from '../../lambdas/core/signing-key';
 import { createTokenVerifier, type VerifierDeps } from '../../lambdas/core/verify-token';
@@ -242,7 +242,7 @@ describe('hostile headers and claims', () => {
 
   it('refuses duplicate JSON keys', async () => {
     const payload = `{"clientName":"acme-app","exp":${now - 1000},"exp":${now + 1000}}`;
-    const token = rawToken({ alg: 'HS256' }, payload, (input) => require('node:crypto').createHmac('sha256', SECRET).update(input).digest());
+    const token = rawToken({ alg: 'HS256' }, payload, (input) => createHmac('sha256', SECRET).update(input).digest());
     await rejects(setup().verify(token), 'invalid_token');
   });
 

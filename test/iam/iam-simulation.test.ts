@@ -218,7 +218,7 @@ async function simulate(
       identityPolicies: policies.map((p) => ({ name: p.name, policy: p.policy as unknown as Record<string, unknown> })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(keyPolicy ? { resourcePolicy: keyPolicy as unknown as Record<string, unknown> } : {}),
+      ...(keyPolicy ? { resourcePolicy: keyPolicy } : {}),
       request: { action: call.action, principal: roleArn, resource: { resource: arn, accountId: ACCOUNT }, contextVariables },
     },
     {},
@@ -228,7 +228,7 @@ async function simulate(
   if (result.resultType === 'single' && (result.result.ignoredContextKeys ?? []).length > 0) {
     throw new Error(`${callKey(call)}: the simulator ignores ${result.result.ignoredContextKeys?.join(', ')} for this action`);
   }
-  return result.overallResult as Decision;
+  return result.overallResult;
 }
 
 interface Row {

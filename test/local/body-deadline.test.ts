@@ -34,7 +34,7 @@ function slowBody(path: string, extraHeaders = ''): Promise<RawAnswer> {
     socket.on('close', () => {
       const [head = '', body = ''] = text.split('\r\n\r\n');
       const status = Number(head.split(' ')[1]);
-      let parsed: Record<string, unknown> = {};
+      let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(body) as Record<string, unknown>;
       } catch {

@@ -84,7 +84,7 @@ describe('GET /.well-known/oauth-authorization-server', () => {
 
 describe('the client-credentials grant through openid-client', () => {
   it('client_secret_basic: a token whose iss is the issuer, accepted by the API as an issued token', async () => {
-    const config = await discover('oa-basic', oauth.ClientSecretBasic(secrets['oa-basic'] as string));
+    const config = await discover('oa-basic', oauth.ClientSecretBasic(secrets['oa-basic']));
     const tokens = await oauth.clientCredentialsGrant(config);
     expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 14400, scope: 'read settings' });
     expect(claimsOf(tokens.access_token)).toMatchObject({ iss: issuer, clientName: 'oa-basic', scope: ['read', 'settings'] });
@@ -94,7 +94,7 @@ describe('the client-credentials grant through openid-client', () => {
   });
 
   it('client_secret_post: narrows the scope to the one requested', async () => {
-    const config = await discover('oa-post', oauth.ClientSecretPost(secrets['oa-post'] as string));
+    const config = await discover('oa-post', oauth.ClientSecretPost(secrets['oa-post']));
     const tokens = await oauth.clientCredentialsGrant(config, { scope: 'read' });
     expect(tokens.scope).toBe('read');
     expect(claimsOf(tokens.access_token).scope).toEqual(['read']);

@@ -22,7 +22,6 @@ export interface TestDynamoHandle {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __WK_TEST_DYNAMO__: TestDynamoHandle | undefined;
 }
 
@@ -51,7 +50,7 @@ async function startDynamoDbLocal(): Promise<TestDynamoHandle> {
     await waitForDynamo(endpoint, 60_000, () => exited);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${output}`);
+    throw new Error(`${(err as Error).message}\n${output}`, { cause: err });
   }
   return { kind: 'dynamodb-local', endpoint, child };
 }

@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
+  OperationTypeNode,
   type SelectionSetNode,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
@@ -47,7 +48,7 @@ export function selectionDepth(set: SelectionSetNode, fragments: Readonly<Record
   const walk = (s: SelectionSetNode): number => {
     let max = 0;
     for (const sel of s.selections) {
-      let d = 0;
+      let d: number;
       if (sel.kind === Kind.FIELD) d = 1 + (sel.selectionSet ? walk(sel.selectionSet) : 0);
       else if (sel.kind === Kind.INLINE_FRAGMENT) d = 1 + walk(sel.selectionSet);
       else {
@@ -75,7 +76,7 @@ export function selectedOperation(doc: DocumentNode, operationName: string | und
   const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const op = operationName === undefined ? (ops.length === 1 ? ops[0] : undefined) : ops.find((o) => o.name?.value === operationName);
   if (!op) throw new InvalidRequestError(operationName === undefined ? 'Several operations: give operationName' : `No operation named ${operationName}`);
-  if (op.operation !== 'query') throw new InvalidRequestError('Only queries are supported');
+  if (op.operation !== OperationTypeNode.QUERY) throw new InvalidRequestError('Only queries are supported');
   return op;
 }
 
