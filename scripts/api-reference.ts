@@ -30,7 +30,7 @@ function typeOf(doc: Json, schema: Json | undefined): string {
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
   if (Array.isArray(schema.oneOf)) return (schema.oneOf as Json[]).map((s) => typeOf(doc, s)).join(' or ');
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as Json[]).map((s) => typeOf(doc, s)).join(' or ');
-  const t = Array.isArray(schema.type) ? schema.type.join(' \\| ') : String(schema.type ?? 'any');
+  const t = Array.isArray(schema.type) ? schema.type.join(' \\| ') : typeof schema.type === 'string' ? schema.type : 'any';
   if (t === 'array') return `array of ${typeOf(doc, schema.items as Json | undefined) || 'any'}`;
   return t;
 }
@@ -49,7 +49,7 @@ function members(doc: Json, schema: Json | undefined): string[] {
   const required = new Set((s.required as string[] | undefined) ?? []);
   const out = [`${name ? `\`${name}\`` : 'Body'}:`, '', '| member | type | required | notes |', '|---|---|---|---|'];
   for (const [key, value] of Object.entries(props)) {
-    const notes = [value.description, value.pattern ? `pattern \`${String(value.pattern)}\`` : undefined].filter((x) => typeof x === 'string');
+    const notes = [value.description, typeof value.pattern === 'string' ? `pattern \`${value.pattern}\`` : undefined].filter((x) => typeof x === 'string');
     out.push(`| \`${key}\` | ${esc(typeOf(doc, value))} | ${required.has(key) ? 'yes' : ''} | ${esc(notes.join('; '))} |`);
   }
   out.push('');
@@ -67,7 +67,7 @@ function section(doc: Json, route: RouteSpec): string[] {
   const params = (op.parameters as Json[] | undefined) ?? [];
   if (params.length > 0) {
     out.push('| parameter | in | required | notes |', '|---|---|---|---|');
-    for (const p of params) out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${p.required ? 'yes' : ''} | ${esc(String(p.description ?? ''))} |`);
+    for (const p of params) out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${p.required ? 'yes' : ''} | ${esc(typeof p.description === 'string' ? p.description : '')} |`);
     out.push('');
   }
   const body = op.requestBody as Json | undefined;
@@ -80,7 +80,7 @@ function section(doc: Json, route: RouteSpec): string[] {
   }
   out.push('| status | meaning |', '|---|---|');
   for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-    out.push(`| ${status} | ${esc(String(response.description ?? ''))} |`);
+    out.push(`| ${status} | ${esc(typeof response.description === 'string' ? response.description : '')} |`);
   }
   out.push('');
   return out;

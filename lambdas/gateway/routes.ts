@@ -209,6 +209,6 @@ export function findRoute(method: string, requestPath: string, routes: readonly 
   return { kind: 'method_not_allowed', allowed: [...new Set(top.map((c) => c.route.method))] };
 }
 
-export function routeByOperation(operation: OperationId | string, routes: readonly RouteSpec[] = ROUTES): RouteSpec | undefined {
+export function routeByOperation(operation: string, routes: readonly RouteSpec[] = ROUTES): RouteSpec | undefined {
   return routes.find((r) => r.operation === operation);
 }
