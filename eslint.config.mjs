@@ -7,9 +7,14 @@ import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 
 // The Lambda function directories: code that only its own bundle (and the local gateway) runs.
-const FUNCTION_DIRS = ['admin', 'api', 'authorizer', 'authtoken', 'public', 'quota-monitor'];
+// Every other directory of lambdas/ is one function's own code, so a new function is covered without editing this.
+const SHARED_LAYERS = ['core', 'gateway', 'runtime', 'store'];
+const FUNCTION_DIRS = readdirSync(new URL('./lambdas/', import.meta.url), { withFileTypes: true })
+  .filter((e) => e.isDirectory() && !SHARED_LAYERS.includes(e.name))
+  .map((e) => e.name);
 
 // npm packages lambdas/core may import: none of them brings AWS types, so core stays testable and
 // reusable without an AWS account (node: built-ins are allowed too). Anything else is refused.
@@ -84,6 +89,22 @@ export default tseslint.config(
               except: ['./gateway', './core'],
               message: 'lambdas/gateway (route table, settings, OpenAPI) is read by the stack: it imports only gateway and core.',
             },
+            {
+              target: './lambdas/store',
+              from: './lambdas',
+              except: ['./store', './core'],
+              message: 'lambdas/store is the data layer: it imports only store and core (runtime wires it to the handlers).',
+            },
+            {
+              target: './lambdas/runtime',
+              from: FUNCTION_DIRS.map((d) => `./lambdas/${d}`),
+              message: 'lambdas/runtime is shared by every function: it imports no function’s own code.',
+            },
+            ...FUNCTION_DIRS.map((d) => ({
+              target: `./lambdas/${d}`,
+              from: FUNCTION_DIRS.filter((other) => other !== d).map((other) => `./lambdas/${other}`),
+              message: 'A function’s own code is its bundle’s alone: what two functions share lives in core, store or runtime.',
+            })),
             {
               target: './lib',
               from: FUNCTION_DIRS.map((d) => `./lambdas/${d}`),
