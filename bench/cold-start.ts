@@ -15,6 +15,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { createAuthorizer } from '../lambdas/authorizer/handler';
 import { FUNCTIONS, type FunctionName } from '../lambdas/gateway/routes';
 import { buildDeps } from '../lambdas/runtime/deps';
+import { seedDemoCatalogue } from '../lambdas/store/seed-catalogue';
 import { buildProxyEvent, type LocalRequest } from '../local/events';
 import { LAMBDA_ESBUILD } from '../lib/bundled-function';
 import { authorizerEvent } from './core';
@@ -230,6 +231,15 @@ async function functionEvents(world: StoreWorld): Promise<Record<FunctionName, {
   const token = proxy('POST', '/authtoken', '/authtoken', {}, json, tokenBody);
   const operator = { userArn: 'arn:aws:iam::000000000000:user/bench' };
   const getClient = proxy('GET', '/admin/clients/{clientName}', '/admin/clients/bench-hs', { clientName: 'bench-hs' }, {}, undefined, operator);
+  // A session read that issues a WorkoutKitToken: signs with the deployment key and writes the token's record.
+  await seedDemoCatalogue(world.deps.doc, world.env.TABLE_NAME);
+  const sessionRead = proxy(
+    'GET',
+    '/v1/{clientName}/sessions/{sessionId}',
+    '/v1/bench-hs/sessions/hiit-20-core',
+    { clientName: 'bench-hs', sessionId: 'hiit-20-core' },
+    { authorization: `Bearer ${world.cases['HS256 client'].token}`, 'x-workoutkit-device': 'device-bench-cold-start' },
+  );
   return {
     authorizer: {
       firstRequest: 'ES256 issued token, then HS256 client token',
@@ -237,6 +247,7 @@ async function functionEvents(world: StoreWorld): Promise<Record<FunctionName, {
     },
     authtoken: { firstRequest: 'POST /authtoken (client secret)', events: [token, token] },
     api: { firstRequest: 'GET /v1/auth/verify (HS256 caller)', events: [verify, verify] },
+    session: { firstRequest: 'GET /v1/{clientName}/sessions/{sessionId} with a device (issues a WorkoutKitToken)', events: [sessionRead, sessionRead] },
     admin: { firstRequest: 'GET /admin/clients/{clientName}', events: [getClient, getClient] },
     public: { firstRequest: 'GET /.well-known/jwks.json', events: [jwks, jwks] },
   };

@@ -22,6 +22,8 @@ export interface FunctionAccess {
   readonly kms: readonly ('kms:Decrypt' | 'kms:GenerateDataKey' | 'kms:Encrypt')[];
   /** PutItem only on items whose partition key matches one of these patterns (a read-only function's log). */
   readonly putOnly?: readonly string[];
+  /** Partition keys (patterns) only this function may read or write: every other role is denied them (denyOwnedItems). */
+  readonly owns?: readonly string[];
 }
 
 /**
@@ -36,9 +38,52 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   authorizer: { table: 'read', kms: ['kms:Decrypt'], putOnly: ['AUTHLOG#*'] },
   authtoken: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
   api: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+  // Issues WorkoutKitTokens and checks them at launch: the launch-token items are its alone
+  // (LAUNCH#<jti>, lambdas/store/launch-token-store.ts).
+  session: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'], owns: ['LAUNCH#*'] },
   admin: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
   public: { table: 'readWrite', kms: ['kms:Decrypt', 'kms:GenerateDataKey'] },
 };
+
+/** Every item-level call: with dynamodb:LeadingKeys set to the partition keys it touches. */
+const ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** The partition-key patterns owned by the functions other than `except`. */
+function ownedElsewhere(except: FunctionName | undefined): string[] {
+  return (Object.keys(FUNCTION_ACCESS) as FunctionName[]).filter((f) => f !== except).flatMap((f) => FUNCTION_ACCESS[f].owns ?? []);
+}
+
+/**
+ * Denies `fn` the items other functions own (FunctionAccess.owns), whatever its grants: an
+ * explicit Deny wins over every Allow. A request is denied when any partition key it touches
+ * matches (ForAnyValue), so a batch cannot carry an owned key among others. A Scan has no
+ * partition key to match and reads every item, so it is denied outright (no function scans;
+ * the clients index holds only client profiles and API key lookups).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+export function denyOwnedItems(fn: nodejs.NodejsFunction, table: dynamodb.ITable, except?: FunctionName): void {
+  const owned = ownedElsewhere(except);
+  if (owned.length === 0) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ITEM_ACTIONS,
+      resources: [table.tableArn],
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': owned } },
+    }),
+  );
+  fn.addToRolePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['dynamodb:Scan'], resources: [table.tableArn] }));
+}
 
 export interface StageFunctionsProps {
   readonly tenant: string;
@@ -112,6 +157,7 @@ export class StageFunctions extends Construct {
           }),
         );
       }
+      denyOwnedItems(fn, props.table, name);
       props.key.grant(fn, ...access.kms);
       made[name] = fn;
     }

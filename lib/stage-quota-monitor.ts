@@ -12,6 +12,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bundledFunction } from './bundled-function';
+import { denyOwnedItems } from './stage-functions';
 import { SCHEDULED_FUNCTIONS } from '../lambdas/gateway/scheduled';
 
 export interface StageQuotaMonitorProps {
@@ -43,6 +44,8 @@ export class StageQuotaMonitor extends Construct {
     });
     // Query of the client index, BatchGetItem of counters; no KMS: it opens nothing.
     props.table.grantReadData(this.function);
+    // Launch-token items are the session function's alone.
+    denyOwnedItems(this.function, props.table);
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Publishes per-client quota metrics',
       schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),

@@ -21,6 +21,7 @@ export interface FunctionOverrides {
   readonly authorizer?: ModuleRef<AuthorizerHandler>;
   readonly authtoken?: ModuleRef<IntegrationHandler>;
   readonly api?: ModuleRef<IntegrationHandler>;
+  readonly session?: ModuleRef<IntegrationHandler>;
   readonly admin?: ModuleRef<IntegrationHandler>;
   readonly public?: ModuleRef<IntegrationHandler>;
 }

@@ -1,4 +1,4 @@
-/** The JWT-protected API. Each operation id comes from the route table. */
+/** The JWT-protected API (session reads are the session function's). Each operation id comes from the route table. */
 import { revocationCheck } from '../runtime/caller-check';
 import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
@@ -7,20 +7,14 @@ import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type OperationTable } from '../runtime/http';
 import { listCatalog } from './catalog';
 import { recordEvent } from './events';
-import { graphql } from './graphql';
-import { launchIssuer } from './launch-issuer';
-import { getSession } from './sessions';
 import { getSettings, getSettingsAuthFailures } from './settings';
 import { clientFromToken, putKeys, revoke, rotateSecret, usage } from '../runtime/credential-operations';
 import { quotaMeter } from '../runtime/quota-meter';
 import { verifyAuth } from './verify-auth';
 
 export function apiOperations(deps: Deps): OperationTable<'api'> {
-  const issue = launchIssuer(deps);
   return {
     verifyAuth: verifyAuth(deps),
-    getSession: getSession(deps, issue),
-    graphql: graphql(deps, issue),
     recordEvent: recordEvent(deps),
     listCatalog: listCatalog(deps),
     getSettings: getSettings(deps),

@@ -9,7 +9,7 @@
  * authorizer accepts only `token_use: 'access'`, so a launch token is never a bearer token.
  *
  * Verification here is pure (keys, device key and clock come in); the caller then checks
- * the stored record (revocation, TTL) — see lambdas/public/launch.ts.
+ * the stored record (revocation, TTL) — see lambdas/session/launch.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';

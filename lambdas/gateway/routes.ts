@@ -16,7 +16,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type AuthMode = 'none' | 'jwt' | 'operator' | 'jwt-or-api-key';
 
-export type FunctionName = 'authorizer' | 'authtoken' | 'api' | 'admin' | 'public';
+export type FunctionName = 'authorizer' | 'authtoken' | 'api' | 'session' | 'admin' | 'public';
 /** The functions that serve routes (the authorizer only guards them). */
 export type ServedFunction = Exclude<FunctionName, 'authorizer'>;
 
@@ -45,7 +45,13 @@ export const FUNCTIONS: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: 'lambdas/api/handler.ts',
     memorySize: 512,
     timeoutSeconds: 15,
-    description: 'JWT-protected API: verify, sessions, GraphQL, events, settings, catalog',
+    description: 'JWT-protected API: verify, events, settings, catalog',
+  },
+  session: {
+    entry: 'lambdas/session/handler.ts',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    description: 'WorkoutKitTokens: session reads (REST, GraphQL) that issue them, SDK launch check',
   },
   admin: {
     entry: 'lambdas/admin/handler.ts',
@@ -57,7 +63,7 @@ export const FUNCTIONS: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: 'lambdas/public/handler.ts',
     memorySize: 256,
     timeoutSeconds: 10,
-    description: 'Unauthenticated reads: JWKS, SDK launch check, portal page',
+    description: 'Unauthenticated reads: JWKS, OAuth metadata, OpenAPI, portal page',
   },
 };
 
@@ -99,13 +105,13 @@ const ROUTE_TABLE = [
     summary: "Change a client's tier, quota, scopes, claim policy or disabled flag" },
   { method: 'DELETE', path: '/admin/clients/{clientName}', function: 'admin', operation: 'deleteClient', auth: 'operator',
     summary: 'Delete a client, its keys and its API key' },
-  { method: 'GET', path: '/v1/{clientName}/sessions/{sessionId}', function: 'api', operation: 'getSession', auth: 'jwt',
+  { method: 'GET', path: '/v1/{clientName}/sessions/{sessionId}', function: 'session', operation: 'getSession', auth: 'jwt',
     summary: 'A workout session payload; with X-WorkoutKit-Device also a WorkoutKitToken in X-WorkoutKit-Token' },
-  { method: 'POST', path: '/graphql', function: 'api', operation: 'graphql', auth: 'jwt', requiresSub: true, errorFormat: 'graphql',
+  { method: 'POST', path: '/graphql', function: 'session', operation: 'graphql', auth: 'jwt', requiresSub: true, errorFormat: 'graphql',
     summary: 'GraphQL: publicWorkoutSession(id) with its WorkoutKitToken (X-WorkoutKit-Device required)' },
   { method: 'POST', path: '/v1/events', function: 'api', operation: 'recordEvent', auth: 'jwt', requiresSub: true, scopes: ['write'],
     summary: 'Record a user event' },
-  { method: 'POST', path: '/v1/sdk/launch', function: 'public', operation: 'launchSession', auth: 'none',
+  { method: 'POST', path: '/v1/sdk/launch', function: 'session', operation: 'launchSession', auth: 'none',
     summary: 'SDK launch check of a WorkoutKitToken for a device, session and payload digest' },
   { method: 'PUT', path: '/admin/sessions/{sessionId}', function: 'admin', operation: 'putSession', auth: 'operator',
     summary: 'Upsert workout session content' },

@@ -1,4 +1,4 @@
-/** Unauthenticated routes: the deployment's JWKS and OAuth metadata, the OpenAPI document, the SDK launch check and the developer portal. */
+/** Unauthenticated routes: the deployment's JWKS and OAuth metadata, the OpenAPI document and the developer portal. */
 import { authorizationServerMetadata } from '../core/authorization-server-metadata';
 import { DEFAULT_CLIENT_SCOPES } from '../core/client-settings';
 import { ROUTES } from '../gateway/routes';
@@ -9,7 +9,6 @@ import { lambdaEntry } from '../runtime/entry';
 import type { IntegrationHandler } from '../runtime/handler-types';
 import { httpHandler, type Operation, type OperationTable } from '../runtime/http';
 import { buildOpenApi } from '../gateway/openapi/document';
-import { launchSession } from './launch';
 import { portalOperations } from './portal';
 
 function getJwks(deps: Pick<Deps, 'signingKeys'>): Operation {
@@ -41,7 +40,7 @@ function getOpenApi(): Operation {
 }
 
 export function publicOperations(deps: Deps): OperationTable<'public'> {
-  return { getJwks: getJwks(deps), getAuthorizationServerMetadata: getAuthorizationServerMetadata(deps), getOpenApi: getOpenApi(), launchSession: launchSession(deps), ...portalOperations(deps) };
+  return { getJwks: getJwks(deps), getAuthorizationServerMetadata: getAuthorizationServerMetadata(deps), getOpenApi: getOpenApi(), ...portalOperations(deps) };
 }
 
 export function createPublic(deps: Deps): IntegrationHandler {

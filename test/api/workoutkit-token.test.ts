@@ -5,8 +5,8 @@
  */
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createPublic } from '../../lambdas/public/handler';
 import { buildDeps } from '../../lambdas/runtime/deps';
+import { createSession } from '../../lambdas/session/handler';
 import type { StageName } from '../../lambdas/gateway/settings';
 import { graphqlPayload } from '../../lambdas/core/graphql/projection';
 import { payloadDigest } from '../../lambdas/core/payload-digest';
@@ -16,7 +16,7 @@ import { startTestGateway, type CallResult, type TestGateway } from '../support/
 const DEVICE = 'device-4f7c2a9e-1b3d-4c5e-8f60-1a2b3c4d5e6f';
 const OTHER_DEVICE = 'device-0000aaaa-bbbb-cccc-dddd-eeeeffff0000';
 
-/** The public function's clock (launch checks): tests move it to expire tokens. */
+/** The session function's clock (it issues and checks launch tokens): a test moves it past a token's day. */
 let launchClockOffsetMs = 0;
 
 let gw: TestGateway;
@@ -68,7 +68,7 @@ async function launchItemCount(stage: StageName = 'sandbox'): Promise<number> {
 beforeAll(async () => {
   gw = await startTestGateway({
     functions: {
-      public: { createHandler: (env) => createPublic(buildDeps(env, { clock: () => Date.now() + launchClockOffsetMs })) },
+      session: { createHandler: (env) => createSession(buildDeps(env, { clock: () => Date.now() + launchClockOffsetMs })) },
     },
   });
   otherTenant = await startTestGateway({ tenant: 'othertenant' });

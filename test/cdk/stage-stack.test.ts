@@ -13,6 +13,7 @@ import {
   methodsByRoute,
   onlyResource,
   resources,
+  statementsOfRole,
   synthTenants,
 } from './template-helpers';
 
@@ -188,6 +189,35 @@ describe.each(STAGES)('Acme-%s', (stage) => {
       .flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement)
       .filter((st) => st.Action === 'dynamodb:PutItem');
     expect(put).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUTHLOG#*'] } } })]);
+  });
+
+  test('lets only the session function read or write launch-token items: every other role denies them, and Scan', () => {
+    const t = templateOf(name);
+    const roleOf = (description: string) =>
+      (resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties?.Role as {
+        'Fn::GetAtt': [string, string];
+      })['Fn::GetAtt'][0];
+    const specs = { ...FUNCTIONS, ...SCHEDULED_FUNCTIONS };
+    for (const [fn, spec] of Object.entries(specs)) {
+      const role = roleOf(spec.description);
+      const denies = statementsOfRole(t, role).filter((s) => s.Effect === 'Deny');
+      if (fn === 'session') {
+        expect({ fn, denies }).toEqual({ fn, denies: [] });
+        expect(actionsOfRole(t, role)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+        continue;
+      }
+      expect({ fn, denies }).toEqual({
+        fn,
+        denies: [
+          expect.objectContaining({
+            Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
+              'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']),
+            Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['LAUNCH#*'] } },
+          }),
+          expect.objectContaining({ Action: 'dynamodb:Scan' }),
+        ],
+      });
+    }
   });
 
   test('never grants kms:Encrypt or key administration to a function', () => {

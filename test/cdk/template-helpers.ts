@@ -74,14 +74,27 @@ export function functionIdByDescription(template: Template, description: string)
   return hit[0];
 }
 
-/** The IAM actions granted to a function's role, across its policies. */
-export function actionsOfRole(template: Template, roleId: string): string[] {
-  const actions: string[] = [];
+/** The IAM actions a function's role allows (or denies), across its policies. */
+export function actionsOfRole(template: Template, roleId: string, effect: 'Allow' | 'Deny' = 'Allow'): string[] {
+  return statementsOfRole(template, roleId)
+    .filter((s) => s.Effect === effect)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+export interface PolicyStatementJson {
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Every statement of the role's inline policies (Allow and Deny). */
+export function statementsOfRole(template: Template, roleId: string): PolicyStatementJson[] {
+  const out: PolicyStatementJson[] = [];
   for (const [, p] of resources(template, 'AWS::IAM::Policy')) {
     const roles = (p.Properties?.Roles as unknown[]).map(refOf);
     if (!roles.includes(roleId)) continue;
-    const doc = p.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
-    for (const s of doc.Statement) actions.push(...(Array.isArray(s.Action) ? s.Action : [s.Action]));
+    out.push(...(p.Properties?.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement);
   }
-  return actions;
+  return out;
 }

@@ -82,6 +82,24 @@ const COUNTER_WRITES = (who: string): Never[] => [
 
 const write = (action: string, partition: string, why: string): Never => ({ call: `dynamodb:${action} table dynamodb:LeadingKeys=${partition}`, why });
 
+/**
+ * WorkoutKitTokens are the session function's alone: every other role is refused the
+ * launch-token items, read or write, alone or in a batch with other keys, and the Scan that
+ * would read them with everything else. The bundles that hold the launch-token store's calls
+ * (the shared Deps) are refused exactly those, declared.
+ */
+const LAUNCH_TOKEN_ITEMS: readonly Never[] = [
+  write('GetItem', 'LAUNCH#jti', 'reads a launch token (the session function issues and checks them)'),
+  write('PutItem', 'LAUNCH#jti', 'issues launch tokens (the session function does)'),
+  write('UpdateItem', 'LAUNCH#jti', 'changes a launch token'),
+  write('DeleteItem', 'LAUNCH#jti', 'removes a launch token'),
+  write('Query', 'LAUNCH#jti', 'lists a launch token'),
+  write('ConditionCheckItem', 'LAUNCH#jti', 'checks a launch token in a transaction'),
+  write('BatchGetItem', 'CLIENT#clientName,LAUNCH#jti', 'reads a launch token by batching it with an allowed key'),
+  write('BatchWriteItem', 'SESSION#id,LAUNCH#jti', 'writes a launch token by batching it with an allowed key'),
+  { call: 'dynamodb:Scan table', why: 'a Scan reads every item, launch tokens included' },
+];
+
 /** Per function: what its bundle holds (shared stores) but its role must refuse, and more. */
 const NEVER: Readonly<Record<Fn, readonly Never[]>> = {
   authorizer: [
@@ -97,8 +115,7 @@ const NEVER: Readonly<Record<Fn, readonly Never[]>> = {
     write('PutItem', 'SESSION#id', 'writes content'),
     write('PutItem', 'CATALOG', 'writes the catalogue'),
     write('PutItem', 'EVENTS#clientName#sub', 'records user events'),
-    write('PutItem', 'LAUNCH#jti', 'issues launch tokens'),
-    write('UpdateItem', 'LAUNCH#jti', 'revokes launch tokens'),
+    ...LAUNCH_TOKEN_ITEMS,
     write('PutItem', 'IDEMPOTENCY#clientName#key#sub', 'claims idempotency keys (the api function does)'),
     write('UpdateItem', 'AUTHFAIL#clientName', 'counts token-endpoint failures (authtoken does)'),
     write('DeleteItem', 'AUTHFAIL#clientName', 'resets token-endpoint failures'),
@@ -108,10 +125,11 @@ const NEVER: Readonly<Record<Fn, readonly Never[]>> = {
     ...USAGE_PLAN_WRITES,
     USAGE_READ,
   ],
-  authtoken: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
-  api: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
-  admin: [USAGE_READ, ...PLAN_ADMIN],
-  public: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
+  authtoken: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN, ...LAUNCH_TOKEN_ITEMS],
+  api: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN, ...LAUNCH_TOKEN_ITEMS],
+  session: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN],
+  admin: [USAGE_READ, ...PLAN_ADMIN, ...LAUNCH_TOKEN_ITEMS],
+  public: [...USAGE_PLAN_WRITES, USAGE_READ, ...PLAN_ADMIN, ...LAUNCH_TOKEN_ITEMS],
   quotaMonitor: [
     write('PutItem', 'CLIENT#clientName', 'writes a client profile'),
     write('UpdateItem', 'CLIENT#clientName', 'changes a client profile'),
@@ -125,8 +143,7 @@ const NEVER: Readonly<Record<Fn, readonly Never[]>> = {
     write('PutItem', 'SESSION#id', 'writes content'),
     write('PutItem', 'CATALOG', 'writes the catalogue'),
     write('PutItem', 'EVENTS#clientName#sub', 'records user events'),
-    write('PutItem', 'LAUNCH#jti', 'issues launch tokens'),
-    write('UpdateItem', 'LAUNCH#jti', 'revokes launch tokens'),
+    ...LAUNCH_TOKEN_ITEMS,
     write('PutItem', 'IDEMPOTENCY#clientName#key#sub', 'claims idempotency keys'),
     write('UpdateItem', 'AUTHFAIL#clientName', 'counts token-endpoint failures'),
     write('DeleteItem', 'AUTHFAIL#clientName', 'resets token-endpoint failures'),
@@ -250,7 +267,7 @@ beforeAll(async () => {
   const placed = tenants.map(({ account: _account, region: _region, ...t }) => t);
   for (const s of synthTenants(placed)) stacks.set(s.stackName, new ResolvedStack(s.stackName, Template.fromStack(s)));
   for (const fn of Object.keys(SPECS) as Fn[]) calls.set(fn, await functionCalls(SPECS[fn].entry));
-}, 400_000); // four stacks synthesized and six bundles analysed; slow on a loaded machine
+}, 400_000); // four stacks synthesized and seven bundles analysed; slow on a loaded machine
 afterAll(() => stopBundler());
 
 test('every SDK call in every bundle is declared, as an action its command can be', () => {

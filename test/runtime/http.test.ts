@@ -22,6 +22,8 @@ function event(resource: string, method: string, body: string | null, authorizer
 
 /** The api function with only the operations a test needs (the others answer 404). */
 const apiWith = (operations: Partial<OperationTable<'api'>>) => httpHandler('api', operations as OperationTable<'api'>);
+/** The session function likewise (it serves POST /graphql). */
+const sessionWith = (operations: Partial<OperationTable<'session'>>) => httpHandler('session', operations as OperationTable<'session'>);
 
 const caller = { clientName: 'acme-app', tokenKind: 'issued', alg: 'ES256', scope: 'read', sub: 'u', expiresAt: '', issuedAt: '', kid: '', jti: '' };
 
@@ -32,7 +34,6 @@ describe('httpHandler', () => {
       called++;
       return { status: 200, body: { ok: true } };
     },
-    graphql: async () => ({ status: 200, body: {} }),
   });
 
   it('refuses a body over 64 KiB on a route that never reads it (API Gateway lets 10 MB through)', async () => {
@@ -43,7 +44,8 @@ describe('httpHandler', () => {
   });
 
   it('answers the same refusal on /graphql in both shapes, GraphQL format beside the REST fields', async () => {
-    const res = await handler(event('/graphql', 'POST', 'x'.repeat(MAX_BODY_BYTES + 1), caller));
+    const session = sessionWith({ graphql: async () => ({ status: 200, body: {} }) });
+    const res = await session(event('/graphql', 'POST', 'x'.repeat(MAX_BODY_BYTES + 1), caller));
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body)).toEqual({
       error: 'invalid_request',

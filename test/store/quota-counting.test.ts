@@ -11,6 +11,7 @@ import { GatewayError, QuotaExceededError } from '../../lambdas/core/errors';
 import type { StageQuotaConfig } from '../../lambdas/core/quota';
 import type { AuthenticatedEntity } from '../../lambdas/core/verify-token';
 import { createApi } from '../../lambdas/api/handler';
+import { createSession } from '../../lambdas/session/handler';
 import type { Deps } from '../../lambdas/runtime/deps';
 import { quotaMeter, readUsage } from '../../lambdas/runtime/quota-meter';
 import { documentClient } from '../../lambdas/store/dynamo';
@@ -156,10 +157,11 @@ describe('only authenticated requests are counted (the handler path)', () => {
     const d = withConfig({ tiers: TIERS });
     await client(d, 'h401');
     const api = createApi(d);
+    const session = createSession(d);
     const verify = (e: Partial<AuthenticatedEntity>) => api(event('/v1/auth/verify', 'GET', toAuthorizerContext(entity(e))));
     const cases: [string, () => Promise<{ statusCode: number; body: string }>][] = [
       ['token_expired', () => verify({ expiresAt: Math.floor(WED / 1000) - 3600 })],
-      ['missing_required_claim', () => api(event('/graphql', 'POST', toAuthorizerContext(entity({ sub: undefined })), { query: '{ __typename }' }))],
+      ['missing_required_claim', () => session(event('/graphql', 'POST', toAuthorizerContext(entity({ sub: undefined })), { query: '{ __typename }' }))],
       ['invalid_token', () => api(event('/v1/auth/verify', 'GET', undefined))],
       ['invalid_token', () => verify({ clientName: 'h401-gone' })],
     ];
