@@ -66,6 +66,7 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
       // No import cycles: a cycle makes module initialisation order matter and blurs which layer owns a rule.
+      // It skips `import type`; test/architecture/import-cycles.test.ts refuses type-only cycles too.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
       'import-x/no-restricted-paths': [
