@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const stage = gateway.stages[STAGE];
   const rs = clientKey('RS256', 'rs-1');
   const es = clientKey('ES256', 'es-1');
-  const { secret } = await seedClients(depsFor(stage.env), rs, es);
+  const { secret } = await seedClients(depsFor(stage.env, 'bench-seed'), rs, es);
   const authtokenBody = JSON.stringify({ clientName: 'bench-hs', clientSecret: secret.toString('utf8'), userInfo: { plan: 'pro' }, sub: 'user-42' });
   const res = await fetch(`${stage.baseUrl}/authtoken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: authtokenBody });
   if (res.status !== 200) throw new Error(`POST /authtoken answered ${res.status}: ${await res.text()}`);

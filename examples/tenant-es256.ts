@@ -64,6 +64,9 @@ export async function runExample(o: ExampleOptions): Promise<ExampleResult> {
     body: JSON.stringify({ jwks: { keys: [publicJwk] } }),
   });
   if (registered.status !== 200) throw new Error(`register keys: ${registered.status} ${JSON.stringify(registered.body)}`);
+  // The gateway's authorizers keep a client's keys for up to 5 s: for a client that existed (and
+  // may have been read a moment ago), a new key is accepted once that has passed.
+  if (created.status === 409) await new Promise((resolve) => setTimeout(resolve, 6_000));
 
   // 3. A 5-minute token naming the client in `iss`, for end user `user-123`.
   const token = await new SignJWT({ scope: ['read'] })

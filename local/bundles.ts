@@ -8,8 +8,8 @@
  * - references to the stage's table, KMS key and REST API resolve to the local table name, the
  *   local keyring and the local API id, and the stage URL (ISSUER) to the local stage's URL;
  * - KMS cannot exist locally: KEYRING=kms + KMS_KEY_ID become KEYRING=local + LOCAL_KEY_FILE;
- * - USAGE_BACKEND=apigateway is dropped (no API Gateway to ask GetUsage): usage is the table's
- *   own counters, as everywhere in the local gateway;
+ * - API_KEY_BACKEND=apigateway is dropped: there is no API Gateway to register client API keys
+ *   with (the local gateway's usage plans read the keys from the table);
  * - TENANT is the local gateway's tenant name, and DYNAMODB_ENDPOINT and LOCAL_MODE=1 are added,
  *   as the local gateway sets them for the sources.
  * A variable that references anything else fails the start, so a new template reference needs
@@ -130,8 +130,6 @@ export function localEnvironment(fn: SynthesizedFunction, local: RuntimeEnv, api
     env.KEYRING = 'local';
     env.LOCAL_KEY_FILE = local.LOCAL_KEY_FILE as string;
   }
-  delete env.USAGE_BACKEND;
-  // No API Gateway to register client API keys with: locally nothing is registered.
   delete env.API_KEY_BACKEND;
   env.TENANT = local.TENANT;
   if (local.DYNAMODB_ENDPOINT) env.DYNAMODB_ENDPOINT = local.DYNAMODB_ENDPOINT;

@@ -129,6 +129,8 @@ public class WorkoutKitExample {
     if (adminKey != null) {
       Answer a = call("PUT", "/admin/clients/" + CLIENT + "/keys", "{\"jwks\":{\"keys\":[" + jwk + "]}}", "X-WorkoutKit-Admin-Key", adminKey);
       if (a.status() != 200) throw new IllegalStateException("registering the JWKS answered " + a.status() + ": " + a.body());
+      // The gateway's authorizers keep a client's keys for up to 5 s: a new key is accepted once that has passed.
+      Thread.sleep(6000);
     }
     String input = signingInput("{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":" + js(kid) + "}");
     // P1363 format = the raw 64-byte r || s that JWS wants (plain SHA256withECDSA gives DER).

@@ -92,6 +92,9 @@ def es256_token() -> str:
                             {"X-WorkoutKit-Admin-Key": admin_key})
         if status != 200:
             sys.exit(f"registering the JWKS answered {status}: {body}")
+        # The gateway's authorizers keep a client's keys for up to 5 s: a new key is accepted
+        # once that has passed (in AWS as locally).
+        time.sleep(6)
 
     def sign(message: bytes) -> bytes:
         # JWS wants the raw 64-byte r || s, not the DER that cryptography returns.

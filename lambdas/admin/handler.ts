@@ -33,7 +33,7 @@ export function createAdmin(deps: Deps): IntegrationHandler {
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {
-  return createAdmin(depsFor(env));
+  return createAdmin(depsFor(env, 'admin'));
 }
 
 export const handler: IntegrationHandler = lambdaEntry(createHandler);

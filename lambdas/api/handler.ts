@@ -31,7 +31,7 @@ export function createApi(deps: Deps): IntegrationHandler {
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {
-  return createApi(depsFor(env));
+  return createApi(depsFor(env, 'api'));
 }
 
 export const handler: IntegrationHandler = lambdaEntry(createHandler);

@@ -104,7 +104,7 @@ export function createAuthorizer(deps: AuthorizerDeps): AuthorizerHandler {
 }
 
 export function createHandler(env: RuntimeEnv): AuthorizerHandler {
-  return authorizerFor(depsFor(env));
+  return authorizerFor(depsFor(env, 'authorizer'));
 }
 
 /** The deployed authorizer over a given Deps (tests give one with their own clock or client). */

@@ -38,7 +38,7 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {
-  return createAuthtoken(depsFor(env));
+  return createAuthtoken(depsFor(env, 'authtoken'));
 }
 
 export const handler: IntegrationHandler = lambdaEntry(createHandler);

@@ -48,7 +48,7 @@ export function createPublic(deps: Deps): IntegrationHandler {
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {
-  return createPublic(depsFor(env));
+  return createPublic(depsFor(env, 'public'));
 }
 
 export const handler: IntegrationHandler = lambdaEntry(createHandler);

@@ -94,7 +94,7 @@ export function createQuotaMonitor(deps: MonitorDeps): QuotaMonitor {
 }
 
 export function createHandler(env: RuntimeEnv): QuotaMonitor {
-  return createQuotaMonitor(depsFor(env));
+  return createQuotaMonitor(depsFor(env, 'quotaMonitor'));
 }
 
 export const handler = lambdaEntry(createHandler);

@@ -106,12 +106,14 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
 }
 
 /**
- * One Deps per deployment configuration in this process, at module scope: in AWS that is the
- * warm container, so the client, signing-key and JWKS caches survive across invocations;
- * locally the handlers of one stage share them.
+ * One Deps per function and deployment configuration in this process, at module scope: in AWS
+ * that is the function's warm container, so its client, signing-key and JWKS caches survive
+ * across invocations. Each function has its own, locally too (where all functions share one
+ * process): a change one function makes (keys registered, a signing key rotated) reaches
+ * another's caches only when they expire, as between Lambda containers.
  */
-export function depsFor(env: RuntimeEnv): Deps {
-  const key = `${env.TENANT}|${env.STAGE}|${env.TABLE_NAME}|${env.DYNAMODB_ENDPOINT ?? ''}`;
+export function depsFor(env: RuntimeEnv, fn: string): Deps {
+  const key = `${fn}|${env.TENANT}|${env.STAGE}|${env.TABLE_NAME}|${env.DYNAMODB_ENDPOINT ?? ''}`;
   let deps = built.get(key);
   if (!deps) {
     deps = buildDeps(env);

@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterClientCaches } from '../support/caches';
 import { claimsOf } from '../support/clients';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
 import { keyPair, nowSeconds, signHs256, signWith } from '../support/keys';
@@ -95,6 +96,7 @@ describe('workoutkit client keys set', () => {
     const run = await cli(['client', 'keys', 'set', 'cli-keys', '--jwks-uri', jwksServer.url, '--url', url], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^keys\.kind\s+jwks_uri$/m);
+    await afterClientCaches();
     const ok = await verify(await signWith(rs256, { iss: 'cli-keys', exp: nowSeconds() + 300 }));
     expect(ok.body).toMatchObject({ tokenKind: 'client-asymmetric', alg: 'RS256', kid: 'cli-rs256' });
   });
@@ -105,6 +107,7 @@ describe('workoutkit client keys set', () => {
     const run = await cli(['client', 'keys', 'set', 'cli-keys', '--pem', file, '--url', url, '--json'], env);
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ keys: { kind: 'pem' } });
+    await afterClientCaches();
     expect((await verify(await signWith(es256, { clientName: 'cli-keys', exp: nowSeconds() + 301 }, { kid: undefined }))).status).toBe(200);
     const replaced = await verify(await signWith(rs256, { iss: 'cli-keys', exp: nowSeconds() + 302 }));
     expect(replaced.status).toBe(401);

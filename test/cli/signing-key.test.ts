@@ -1,6 +1,7 @@
 /**
- * `workoutkit signing-key rotate` against the local gateway: the new key is published in the
- * JWKS at once, a second rotation while one is pending is refused, and bad leads never leave the CLI.
+ * `workoutkit signing-key rotate` against the local gateway: the new key is in the JWKS a
+ * container started after the rotation serves (warm ones within their key cache, which the lead
+ * time outlasts), a second rotation while one is pending is refused, and bad leads never leave the CLI.
  */
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 import { cli } from './run-cli';
@@ -18,18 +19,19 @@ const kids = async (): Promise<string[]> =>
 
 describe('workoutkit signing-key rotate', () => {
   it('publishes a new key that signs after the lead, and names the key it retires', async () => {
-    const before = await kids();
     const started = Date.now();
     const run = await cli(['signing-key', 'rotate', '--lead', '600', '--url', gw.url('sandbox'), '--json'], env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const answer = run.json() as { kid: string; activatesAt: string; retiring: { kid: string; retiresAt: string }[] };
-    expect(before).not.toContain(answer.kid);
+    const retiring = answer.retiring.map((r) => r.kid);
+    expect(retiring.length).toBeGreaterThan(0);
+    expect(retiring).not.toContain(answer.kid);
     const lead = Date.parse(answer.activatesAt) - started;
     expect(lead).toBeGreaterThanOrEqual(599_000);
     expect(lead).toBeLessThanOrEqual(610_000);
-    expect(answer.retiring.map((r) => r.kid)).toEqual(before);
-    expect(await kids()).toEqual(expect.arrayContaining([...before, answer.kid]));
+    // The first JWKS read of this stage: the public function's key cache is cold, as after a deploy.
+    expect((await kids()).sort()).toEqual([...retiring, answer.kid].sort());
   });
 
   it('exits 1 with a hint while a rotation is pending', async () => {

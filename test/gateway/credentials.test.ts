@@ -4,6 +4,7 @@
  * deployment signing-key rotation.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { afterClientCaches } from '../support/caches';
 import { startJwksServer, type JwksServer } from '../support/jwks-server';
 import { claimsOf, createClient, putKeys } from '../support/clients';
 import { keyPair, nowSeconds, signHs256, signWith } from '../support/keys';
@@ -40,9 +41,10 @@ describe('PUT /admin/clients/{clientName}/keys', () => {
     }
   });
 
-  it('registers a PEM public key (replacing the JWKS)', async () => {
+  it('registers a PEM public key (replacing the JWKS; a warm authorizer sees it after its client cache)', async () => {
     const pem = es256.publicKey.export({ format: 'pem', type: 'spki' }).toString();
     await putKeys(gw, 'sandbox', 'keys-app', { pem });
+    await afterClientCaches();
     const ok = await verify(await signWith(es256, { clientName: 'keys-app', exp: nowSeconds() + 300 }, { kid: undefined }));
     expect(ok.status).toBe(200);
     // The replaced key's kid is no longer registered: no registered key verifies the token.
@@ -54,6 +56,7 @@ describe('PUT /admin/clients/{clientName}/keys', () => {
     jwksServer.hits = 0;
     await putKeys(gw, 'sandbox', 'keys-app', { jwksUri: jwksServer.url });
     expect(jwksServer.hits).toBe(1);
+    await afterClientCaches();
     const ok = await verify(await signWith(es256, { iss: 'keys-app', exp: nowSeconds() + 302 }));
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ tokenKind: 'client-asymmetric', kid: 'tenant-es256' });
@@ -216,9 +219,14 @@ describe('POST /admin/revocations', () => {
 });
 
 describe('POST /admin/signing-keys/rotate', () => {
-  it('publishes the new key at once, keeps signing with the current one, and refuses a second pending rotation', async () => {
+  it('publishes the new key, keeps signing with the current one, and refuses a second pending rotation', async () => {
     const jwks = async () => ((await gw.call('prod', 'GET', '/.well-known/jwks.json')).body.keys as { kid: string }[]).map((k) => k.kid);
-    const [current] = await jwks();
+    // The current key from an issued token, not from the JWKS route: that read would warm the public
+    // function's key cache (5 minutes, outlasted by the lead time), and the JWKS read below
+    // stands for a container that starts after the rotation.
+    const secretFirst = await createClient(gw, 'prod', 'prod-first');
+    const first = await gw.call('prod', 'POST', '/authtoken', { body: { clientName: 'prod-first', clientSecret: secretFirst } });
+    const current = (JSON.parse(Buffer.from((first.body.token as string).split('.')[0] as string, 'base64url').toString()) as { kid: string }).kid;
     const res = await gw.admin('prod', 'POST', '/admin/signing-keys/rotate', {});
     expect(res.status).toBe(201);
     const activatesAt = Date.parse(res.body.activatesAt as string) / 1000;

@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { afterClientCaches } from '../support/caches';
 import { runExampleFile } from '../examples/run-example';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
 
@@ -37,6 +38,8 @@ it('serves the README flows: client, token, verify, catalogue by API key, usage,
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'dyn-1', alg: 'ES256', use: 'sig' };
   expect((await gw.admin('sandbox', 'PUT', '/admin/clients/dyn-app/keys', { jwks: { keys: [jwk] } })).status).toBe(200);
+  // The authorizer read dyn-app for the verify above; it sees the new keys after its client cache (README).
+  await afterClientCaches();
   const own = await new SignJWT({ sub: 'u-2' }).setProtectedHeader({ alg: 'ES256', kid: 'dyn-1' }).setIssuer('dyn-app').setIssuedAt().setExpirationTime('5m').sign(privateKey);
   expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: own })).body.tokenKind).toBe('client-asymmetric');
 

@@ -3,6 +3,7 @@
  * only its own settings; keys, rotation and revocation follow the operator routes' rules.
  */
 import { randomUUID } from 'node:crypto';
+import { afterClientCaches } from '../support/caches';
 import { claimsOf, createClient } from '../support/clients';
 import { keyPair, nowSeconds, signHs256, signWith } from '../support/keys';
 import { startTestGateway, type TestGateway } from '../support/local-gateway';
@@ -42,6 +43,8 @@ describe('/v1/settings', () => {
     const put = await gw.call('sandbox', 'PUT', '/v1/settings/keys', { token: await issued('set-alpha'), body: { jwks: { keys: [key.publicJwk] } } });
     expect(put.status).toBe(200);
     expect(put.body.keys).toMatchObject({ kind: 'jwks', keys: [{ kid: 'alpha-es256', algs: ['ES256'] }] });
+    // The authorizer read set-alpha for the issued token above: it sees the keys after its client cache.
+    await afterClientCaches();
     const own = await signWith(key, { clientName: 'set-alpha', iat: nowSeconds() });
     const verified = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: own });
     expect(verified.body).toMatchObject({ clientName: 'set-alpha', tokenKind: 'client-asymmetric', kid: 'alpha-es256' });
@@ -74,6 +77,8 @@ describe('/v1/settings', () => {
     expect([late.status, late.body.error]).toEqual([401, 'invalid_client']);
     secrets['set-beta'] = fresh;
     expect((await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'set-beta', clientSecret: fresh } })).status).toBe(200);
+    // Tokens signed with the new secret: the authorizer sees it after its client cache.
+    await afterClientCaches();
   });
 
   it("revokes a jti among the caller's own tokens only", async () => {
