@@ -1,5 +1,5 @@
 /** The JWT-protected API (session reads are the session function's). Each operation id comes from the route table. */
-import { revocationCheck } from '../runtime/caller-check';
+import { apiKeyClientCheck, revocationCheck } from '../runtime/caller-check';
 import { depsFor, type Deps } from '../runtime/deps';
 import type { RuntimeEnv } from '../runtime/env';
 import { lambdaEntry } from '../runtime/entry';
@@ -27,7 +27,7 @@ export function apiOperations(deps: Deps): OperationTable<'api'> {
 }
 
 export function createApi(deps: Deps): IntegrationHandler {
-  return httpHandler('api', apiOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps), admit: quotaMeter(deps) });
+  return httpHandler('api', apiOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps), checkApiKeyClient: apiKeyClientCheck(deps), admit: quotaMeter(deps) });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

@@ -70,6 +70,8 @@ export interface HttpOptions {
   clock?: () => number;
   /** Extra checks on an authenticated caller (revocation), run before the operation. */
   checkCaller?: (caller: AuthenticatedEntity) => Promise<void>;
+  /** The same for a request made with a client's API key (`jwt-or-api-key` routes). */
+  checkApiKeyClient?: (clientName: string) => Promise<void>;
   /**
    * Counts an authenticated request against its quotas (lambdas/runtime/quota-meter.ts) once
    * the caller checks passed; throws quota_exceeded (uncounted) or a 401 of its own.
@@ -174,7 +176,9 @@ export function httpHandler<F extends ServedFunction>(fn: F, operations: Operati
     if (route.auth === 'jwt-or-api-key' && ctx?.[AUTH_KIND_KEY] === API_KEY_AUTH_KIND) {
       // Only these routes accept the API-key context; anywhere else it is no authentication.
       req.apiKeyClient = parseClientName(ctx.clientName);
-      if (options.admit) req.quota = await options.admit(req.apiKeyClient, Promise.resolve());
+      const active = options.checkApiKeyClient ? options.checkApiKeyClient(req.apiKeyClient) : Promise.resolve();
+      if (options.admit) req.quota = await options.admit(req.apiKeyClient, active);
+      else await active;
     } else if (route.auth === 'jwt' || route.auth === 'jwt-or-api-key') {
       const caller = fromAuthorizerContext(ctx);
       checkAuthentication(route, caller, Math.floor(clock() / 1000));

@@ -2,7 +2,7 @@
  * What a handler must know of a caller on every request (and the launch check of a
  * WorkoutKitToken), read in one strongly consistent BatchGetItem: whether its jti is revoked
  * (globally or among its client's own tokens, the revocation store's keys) and its client's
- * profile (existence and revocation cut-off). One round trip instead of two, on the path
+ * profile (existence, disabled flag and revocation cut-off). One round trip instead of two, on the path
  * every authenticated request takes.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -35,5 +35,6 @@ export async function readCallerState(
   const jtiRevoked = items.some((i) => i !== profile && isLiveRevocation(i, nowSeconds));
   const state: CallerState = { jtiRevoked, clientExists: profile !== undefined };
   if (typeof profile?.revokedBefore === 'number') state.revokedBefore = profile.revokedBefore;
+  if (profile?.disabled === true) state.clientDisabled = true;
   return state;
 }
