@@ -1,5 +1,6 @@
 /** The client lifecycle of the operator API: POST, GET, PATCH and DELETE /admin/clients/{clientName}. */
-import { configuredScopes, parseClientName, parseClientSettings, parseClientUpdate } from '../core/client-settings';
+import { configuredScopes, parseClientName } from '../core/client-settings';
+import { parseClientSettings, parseClientUpdate } from '../core/schemas/client';
 import { InvalidRequestError, NotFoundError } from '../core/errors';
 import { clientCounterShards, DEFAULT_TIER, tierOf, type StageQuotaConfig } from '../core/quota';
 import { newApiKey } from '../store/api-key-store';

@@ -1,5 +1,6 @@
 /** PUT /admin/sessions/{sessionId}: upserts workout session content (validated, bounded). */
-import { parseSession, sessionPayload } from '../core/sessions';
+import { parseSession } from '../core/schemas/session';
+import { sessionPayload } from '../core/sessions';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
 

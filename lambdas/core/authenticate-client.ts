@@ -3,8 +3,10 @@
  * invalid_client, and an unknown name costs the same comparison as a wrong secret.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CLIENT_NAME_PATTERN } from './client-settings';
+import * as v from 'valibot';
+import { CLIENT_NAME_PATTERN, CLIENT_NAME_RULE } from './client-name';
 import { InvalidClientError, InvalidRequestError, RateLimitedError } from './errors';
+import { parseInput } from './schemas/validate';
 
 export interface TokenRequest {
   clientName: string;
@@ -16,21 +18,30 @@ export interface TokenRequest {
 const MAX_SECRET_LENGTH = 256;
 const MAX_USERINFO_BYTES = 4096;
 
+/**
+ * Any non-empty clientName and secret are read: one that cannot be a client's is refused as
+ * invalid_client (401) like a wrong one, never as a malformed request.
+ */
+export const AuthTokenRequest = v.looseObject({
+  clientName: v.pipe(v.string('is required (string)'), v.minLength(1, 'is required (string)'), v.description(`the client's name (${CLIENT_NAME_RULE})`)),
+  clientSecret: v.pipe(v.string('is required (string)'), v.minLength(1, 'is required (string)')),
+  userInfo: v.optional(v.pipe(v.record(v.string(), v.unknown(), 'must be an object'), v.description('copied into the token as the `user` claim; at most 4 KiB of JSON'))),
+  sub: v.optional(
+    v.pipe(
+      v.string('must be a string of 1 to 256 characters'),
+      v.minLength(1, 'must be a string of 1 to 256 characters'),
+      v.maxLength(256, 'must be a string of 1 to 256 characters'),
+      v.description('an end-user id: gives the token a user context'),
+    ),
+  ),
+});
+
 export function parseTokenRequest(body: unknown): TokenRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
-  const b = body as Record<string, unknown>;
-  if (typeof b.clientName !== 'string' || b.clientName.length === 0) throw new InvalidRequestError('clientName is required (string)');
-  if (typeof b.clientSecret !== 'string' || b.clientSecret.length === 0) throw new InvalidRequestError('clientSecret is required (string)');
+  const b = parseInput(AuthTokenRequest, body);
   if (b.clientName.length > 64 || b.clientSecret.length > MAX_SECRET_LENGTH) throw new InvalidClientError('Invalid client credentials');
   const userInfo = b.userInfo ?? {};
-  if (userInfo === null || typeof userInfo !== 'object' || Array.isArray(userInfo)) throw new InvalidRequestError('userInfo must be an object');
   if (Buffer.byteLength(JSON.stringify(userInfo)) > MAX_USERINFO_BYTES) throw new InvalidRequestError('userInfo over 4 KiB');
-  const req: TokenRequest = { clientName: b.clientName, clientSecret: b.clientSecret, userInfo: userInfo as Record<string, unknown> };
-  if (b.sub !== undefined) {
-    if (typeof b.sub !== 'string' || b.sub.length === 0 || b.sub.length > 256) throw new InvalidRequestError('sub must be a string of 1 to 256 characters');
-    req.sub = b.sub;
-  }
-  return req;
+  return { clientName: b.clientName, clientSecret: b.clientSecret, userInfo, ...(b.sub === undefined ? {} : { sub: b.sub }) };
 }
 
 const UNKNOWN_CLIENT_PLACEHOLDER = Buffer.alloc(32);

@@ -8,7 +8,7 @@
  * invalid_client (RFC 7523 §3.2), whose text never says whether the clientName exists.
  */
 import { isAsymmetricAlg, type AsymmetricAlg } from './algorithms';
-import { CLIENT_NAME_PATTERN } from './client-settings';
+import { CLIENT_NAME_PATTERN } from './client-name';
 import { CLOCK_SKEW_SECONDS, isExpired, isInFuture } from './claims';
 import { InvalidClientError } from './errors';
 import { parseJwt, type ParsedJwt } from './jwt-parse';

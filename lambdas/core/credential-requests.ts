@@ -1,62 +1,88 @@
 /**
- * Bodies of the credential routes (secret rotation, revocation), validated once here so the
- * operator API and the client's own settings routes share the rules.
+ * Bodies of the credential routes (secret rotation, revocation), declared once here so the
+ * operator API and the client's own settings routes share the rules and the document.
  */
+import * as v from 'valibot';
 import { CLOCK_SKEW_SECONDS } from './claims';
 import { parseClientName } from './client-settings';
 import { InvalidRequestError } from './errors';
+import { ClientName } from './schemas/client';
+import { integer, parseInput } from './schemas/validate';
 
 /** Contract: graceSeconds 0..604800 (7 days), default 86400. */
 export const MAX_GRACE_SECONDS = 604_800;
 export const DEFAULT_GRACE_SECONDS = 86_400;
 const MAX_JTI_LENGTH = 1024;
+const LATEST_NUMERIC_DATE = 253_402_300_799; // 9999-12-31T23:59:59Z
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('body must be a JSON object');
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new InvalidRequestError(`unknown field ${unknown[0]}`);
-  return body as Record<string, unknown>;
-}
+/** An absent body means the default grace. */
+export const RotateSecretRequest = v.optional(
+  v.strictObject({
+    graceSeconds: v.optional(
+      v.pipe(integer(0, MAX_GRACE_SECONDS), v.description('how long the previous secret keeps working'), v.metadata({ default: DEFAULT_GRACE_SECONDS })),
+    ),
+  }),
+);
 
-/** `{graceSeconds?}`; an absent body means the default grace. */
 export function parseRotateSecret(body: unknown): { graceSeconds: number } {
-  const b = objectBody(body, ['graceSeconds']);
-  if (b.graceSeconds === undefined) return { graceSeconds: DEFAULT_GRACE_SECONDS };
-  const g = b.graceSeconds;
-  if (typeof g !== 'number' || !Number.isInteger(g) || g < 0 || g > MAX_GRACE_SECONDS) {
-    throw new InvalidRequestError(`graceSeconds must be an integer from 0 to ${MAX_GRACE_SECONDS}`);
-  }
-  return { graceSeconds: g };
+  return { graceSeconds: parseInput(RotateSecretRequest, body)?.graceSeconds ?? DEFAULT_GRACE_SECONDS };
 }
 
 export type RevocationRequest = { kind: 'jti'; jti: string } | { kind: 'client'; clientName: string; issuedBefore: number };
 
+const INSTANT_TEXT = 'must be a NumericDate or an ISO 8601 date-time with a zone';
+const instant = () =>
+  v.union(
+    [
+      v.pipe(v.number(), v.minValue(0, INSTANT_TEXT), v.maxValue(LATEST_NUMERIC_DATE, INSTANT_TEXT), v.description('NumericDate seconds')),
+      v.pipe(v.string(), v.regex(ISO_WITH_ZONE, INSTANT_TEXT), v.description('ISO 8601 with a zone')),
+    ],
+    INSTANT_TEXT,
+  );
+
 /** NumericDate seconds, or an ISO 8601 date-time with a zone. */
-export function parseInstant(v: unknown, name: string): number {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0 || v > 253_402_300_799) throw new InvalidRequestError(`${name} must be a NumericDate or ISO 8601`);
-    return Math.floor(v);
-  }
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return Math.floor(ms / 1000);
-  }
-  throw new InvalidRequestError(`${name} must be a NumericDate or an ISO 8601 date-time with a zone`);
+export function parseInstant(value: unknown, name: string): number {
+  const t = parseInput(instant(), value, { what: name });
+  if (typeof t === 'number') return Math.floor(t);
+  const ms = Date.parse(t);
+  if (!Number.isFinite(ms)) throw new InvalidRequestError(`${name} ${INSTANT_TEXT}`);
+  return Math.floor(ms / 1000);
 }
 
+const Jti = v.pipe(
+  v.string(`must be a string of 1 to ${MAX_JTI_LENGTH} characters`),
+  v.minLength(1, `must be a string of 1 to ${MAX_JTI_LENGTH} characters`),
+  v.maxLength(MAX_JTI_LENGTH, `must be a string of 1 to ${MAX_JTI_LENGTH} characters`),
+);
+
+/** `{jti}`, or `{clientName, issuedBefore}`; self-service names no client (or its own). */
+const revocation = (clientRequired: boolean) =>
+  v.pipe(
+    v.strictObject({
+      jti: v.optional(Jti),
+      clientName: v.optional(clientRequired ? ClientName : v.pipe(ClientName, v.description("the caller's own name, if given"))),
+      issuedBefore: v.optional(v.pipe(instant(), v.description('tokens issued before this are revoked; at most the clock skew ahead'))),
+    }),
+    v.metadata({
+      oneOf: [
+        { required: ['jti'], not: { required: ['issuedBefore'] } },
+        { required: clientRequired ? ['clientName', 'issuedBefore'] : ['issuedBefore'], not: { required: ['jti'] } },
+      ],
+    }),
+  );
+export const RevocationRequest = revocation(true);
+export const SettingsRevocationRequest = revocation(false);
+
 /**
- * `{jti}` or `{clientName, issuedBefore}`. A cut-off more than the clock skew in the
- * future is refused: it would also revoke tokens not yet issued, locking the client out.
- * `forClient` (self-service) pins the clientName to the caller.
+ * A cut-off more than the clock skew in the future is refused: it would also revoke tokens
+ * not yet issued, locking the client out. `forClient` (self-service) pins the clientName to
+ * the caller.
  */
 export function parseRevocation(body: unknown, nowSeconds: number, forClient?: string): RevocationRequest {
-  const b = objectBody(body ?? null, ['jti', 'clientName', 'issuedBefore']);
+  const b = parseInput(forClient === undefined ? RevocationRequest : SettingsRevocationRequest, body ?? null);
   if (b.jti !== undefined) {
     if (b.issuedBefore !== undefined) throw new InvalidRequestError('give either jti or issuedBefore, not both');
-    if (typeof b.jti !== 'string' || b.jti.length === 0 || b.jti.length > MAX_JTI_LENGTH) {
-      throw new InvalidRequestError(`jti must be a string of 1 to ${MAX_JTI_LENGTH} characters`);
-    }
     return { kind: 'jti', jti: b.jti };
   }
   if (b.issuedBefore === undefined) throw new InvalidRequestError('give jti, or clientName and issuedBefore');

@@ -3,7 +3,8 @@
  * stage when absent (so the README walk-through works at once). Media URLs point at the
  * reserved example.com domain: nothing real is played.
  */
-import { parseSession, type WorkoutSession } from './sessions';
+import { parseSession } from './schemas/session';
+import type { WorkoutSession } from './sessions';
 
 const MEDIA = 'https://media.example.com/workoutkit-demo';
 

@@ -14,13 +14,13 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 /** Set on an answer that replays the first one (as Stripe names it). */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
-const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
 
 /** The key, or undefined when the header is absent; 400 when it is present but unusable. */
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const unquoted = header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
-  if (!KEY.test(unquoted)) throw new InvalidRequestError('Idempotency-Key must be 1-255 of [A-Za-z0-9._:-] (e.g. a UUID)');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(unquoted)) throw new InvalidRequestError('Idempotency-Key must be 1-255 of [A-Za-z0-9._:-] (e.g. a UUID)');
   return unquoted;
 }
 

@@ -12,8 +12,10 @@
  * not become a port scanner of whatever the URL can reach. The reason stays in the error's
  * cause, which the handler logs.
  */
+import * as v from 'valibot';
 import { InvalidRequestError } from './errors';
 import type { JwksFetcher } from './jwks-cache';
+import { parseInput } from './schemas/validate';
 import { assertUsableNow, importJwks, importPem, type VerificationKey } from './verification-key';
 
 export type KeyRegistration =
@@ -39,12 +41,36 @@ function isJwksShaped(body: unknown): boolean {
   return body !== null && typeof body === 'object' && Array.isArray((body as { keys?: unknown }).keys);
 }
 
+/** An ES256 public key, as the document's example (no private member: `d` is refused). */
+const EXAMPLE_PUBLIC_JWK = {kty: 'EC', x: 'vHHKJUot8f1SldgJzMjkE6lj_JV4T0il5IKk-NfEDmw', y: 'CYhlAAOXMkHyvxvbA3PuK8O8u_Upsit2nFtx3noNJWk', crv: 'P-256', kid: 'example-es256', alg: 'ES256', use: 'sig'};
+
+/** Exactly one of the three; the keys themselves are checked by importing them (verification-key.ts). */
+export const PutKeysRequest = v.pipe(
+  v.strictObject({
+    jwks: v.optional(
+      v.pipe(
+        v.looseObject({ keys: v.array(v.looseObject({}), 'must be an array of JWKs') }, 'must be a JWKS object {"keys": [...]}'),
+        v.description('public JWKs (RSA or EC), each imported as the verifier will import it'),
+        v.metadata({ examples: [{ keys: [EXAMPLE_PUBLIC_JWK] }] }),
+      ),
+    ),
+    jwksUri: v.optional(
+      v.pipe(
+        v.string('must be a string'),
+        v.minLength(1, 'must be a string'),
+        v.description('https only; fetched with a 5 s timeout and a 512 KiB cap'),
+        v.metadata({ format: 'uri' }),
+      ),
+    ),
+    pem: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must be a string'), v.description('a PEM public key or certificate'))),
+  }),
+  v.description('public keys only: private, symmetric and unsupported keys are refused'),
+  v.metadata({ oneOf: [{ required: ['jwks'] }, { required: ['jwksUri'] }, { required: ['pem'] }] }),
+);
+
 export async function validateKeyRegistration(body: unknown, fetchJwks: JwksFetcher, nowMs: number): Promise<ValidatedKeys> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('body must be a JSON object');
-  const b = body as Record<string, unknown>;
-  const given = ['jwks', 'jwksUri', 'pem'].filter((k) => b[k] !== undefined);
-  const unknown = Object.keys(b).filter((k) => !['jwks', 'jwksUri', 'pem'].includes(k));
-  if (unknown.length > 0) throw new InvalidRequestError(`unknown field ${unknown[0]}`);
+  const b = parseInput(PutKeysRequest, body);
+  const given = (['jwks', 'jwksUri', 'pem'] as const).filter((k) => b[k] !== undefined);
   if (given.length !== 1) throw new InvalidRequestError('give exactly one of jwks, jwksUri, pem');
 
   const nowSeconds = Math.floor(nowMs / 1000);
@@ -57,10 +83,9 @@ export async function validateKeyRegistration(body: unknown, fetchJwks: JwksFetc
   if (b.pem !== undefined) {
     const key = importPem(b.pem);
     assertUsableNow([key], nowSeconds);
-    return { registration: { kind: 'pem', pem: b.pem as string }, keys: [key] };
+    return { registration: { kind: 'pem', pem: b.pem }, keys: [key] };
   }
-  const uri = b.jwksUri;
-  if (typeof uri !== 'string' || uri.length === 0) throw new InvalidRequestError('jwksUri must be a string');
+  const uri = b.jwksUri as string;
   let doc;
   try {
     doc = await fetchJwks(uri);

@@ -4,6 +4,7 @@
  * the grant. Only syntax here; nothing is looked up. Every malformed request is a typed
  * RFC 6749 §5.2 error, never an exception of another kind.
  */
+import * as v from 'valibot';
 import { InvalidClientError, InvalidRequestError, InvalidScopeError, UnsupportedGrantTypeError } from './errors';
 
 /** RFC 7523 §2.2. */
@@ -21,6 +22,23 @@ const MAX_ASSERTION_LENGTH = 8192;
 const MAX_SCOPES = 50;
 /** RFC 6749 §3.3: scope-token = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+
+/**
+ * The form's parameters as the document states them. The form is read by parseGrantRequest,
+ * not by this schema: RFC 6749 gives each refusal its own code (unsupported_grant_type,
+ * invalid_scope, invalid_client) and says unknown parameters are ignored (§3.2), which the
+ * loose object states; the bounds here are the ones parseGrantRequest applies.
+ */
+export const OAuthTokenRequest = v.looseObject({
+  grant_type: v.literal(CLIENT_CREDENTIALS_GRANT),
+  scope: v.optional(v.pipe(v.string(), v.description("space-separated; each must be one of the client's scopes (default: all of them)"))),
+  client_id: v.optional(
+    v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH), v.description('the clientName (client_secret_post; optional with private_key_jwt)')),
+  ),
+  client_secret: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SECRET_LENGTH), v.description('client_secret_post only'))),
+  client_assertion_type: v.optional(v.literal(CLIENT_ASSERTION_TYPE)),
+  client_assertion: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ASSERTION_LENGTH), v.description('private_key_jwt: the signed assertion'))),
+});
 
 export type ClientAuthentication =
   | { readonly method: 'client_secret_basic' | 'client_secret_post'; readonly clientName: string; readonly clientSecret: string }

@@ -9,9 +9,10 @@
  *                 the old key leaves the JWKS (and stops verifying) after its last token expired.
  * The arithmetic and the request's rules; lambdas/store/signing-key-rotation.ts applies them to the key store.
  */
+import * as v from 'valibot';
 import { CLOCK_SKEW_SECONDS } from './claims';
-import { InvalidRequestError } from './errors';
 import { MAX_AUTHORIZER_CACHE_TTL_SECONDS, PUBLIC_JWKS_MAX_AGE_SECONDS, SIGNING_KEY_LIST_TTL_MS } from './limits';
+import { integer, parseInput } from './schemas/validate';
 
 /** Launch tokens (1 day) outlive access tokens (4 h): the longest-lived thing a key signs. */
 export const MAX_SIGNED_LIFETIME_SECONDS = 24 * 60 * 60;
@@ -26,18 +27,21 @@ export interface RotationPlan {
   retiring: { kid: string; retiresAt: number }[];
 }
 
+/** The body of POST /admin/signing-keys/rotate: `{leadSeconds?}`; an absent body means the default lead. */
+export const RotateSigningKeyRequest = v.optional(
+  v.strictObject({
+    leadSeconds: v.optional(
+      v.pipe(
+        integer(MIN_LEAD_SECONDS, MAX_LEAD_SECONDS),
+        v.description('seconds until the new key signs (it is published at once)'),
+        v.metadata({ default: DEFAULT_LEAD_SECONDS }),
+      ),
+    ),
+  }),
+);
+
 export function parseRotateSigningKey(body: unknown): { leadSeconds: number } {
-  if (body === undefined) return { leadSeconds: DEFAULT_LEAD_SECONDS };
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('body must be a JSON object');
-  const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).filter((k) => k !== 'leadSeconds');
-  if (unknown.length > 0) throw new InvalidRequestError(`unknown field ${unknown[0]}`);
-  if (b.leadSeconds === undefined) return { leadSeconds: DEFAULT_LEAD_SECONDS };
-  const lead = b.leadSeconds;
-  if (typeof lead !== 'number' || !Number.isInteger(lead) || lead < MIN_LEAD_SECONDS || lead > MAX_LEAD_SECONDS) {
-    throw new InvalidRequestError(`leadSeconds must be an integer from ${MIN_LEAD_SECONDS} to ${MAX_LEAD_SECONDS}`);
-  }
-  return { leadSeconds: lead };
+  return { leadSeconds: parseInput(RotateSigningKeyRequest, body)?.leadSeconds ?? DEFAULT_LEAD_SECONDS };
 }
 
 /** When the keys a rotation replaces leave the JWKS, for a new key signing from `activatesAt`. */

@@ -3,6 +3,7 @@
  * without trusting it (the signature may be the very thing that failed). Used only to file
  * the refusal under that client's recent authentication failures; never to authorize.
  */
+import { CLIENT_NAME_PATTERN } from './client-name';
 import { parseJwt } from './jwt-parse';
 import { clientNameOf, type TokenKind } from './verify-token';
 
@@ -11,15 +12,13 @@ export interface TokenSubject {
   tokenKind: TokenKind;
 }
 
-const CLIENT_NAME = /^[a-z0-9-]{3,64}$/;
-
 /** undefined when the token is unreadable or names no well-formed client. */
 export function tokenSubject(token: string, deploymentIssuer: string): TokenSubject | undefined {
   try {
     const jwt = parseJwt(token);
     if (jwt.payload.iss === deploymentIssuer) {
       const name = jwt.payload.clientName;
-      return typeof name === 'string' && CLIENT_NAME.test(name) ? { clientName: name, tokenKind: 'issued' } : undefined;
+      return typeof name === 'string' && CLIENT_NAME_PATTERN.test(name) ? { clientName: name, tokenKind: 'issued' } : undefined;
     }
     return { clientName: clientNameOf(jwt.payload), tokenKind: jwt.header.alg === 'HS256' ? 'client-hs256' : 'client-asymmetric' };
   } catch {

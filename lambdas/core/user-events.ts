@@ -2,9 +2,11 @@
  * POST /v1/events input: a user event `{type, sessionId?, occurredAt?, data?}`, validated
  * and bounded before anything is stored (one item per event, so size is cost).
  */
+import * as v from 'valibot';
 import { InvalidRequestError } from './errors';
 import { jsonDepthExceeds } from './json-input';
-import { isSessionId } from './sessions';
+import { SessionId } from './schemas/parameters';
+import { parseInput } from './schemas/validate';
 
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 /** Serialized size of `data`. */
@@ -23,22 +25,33 @@ export interface UserEventInput {
 }
 
 
+const TYPE_TEXT = 'must be 1-64 of [a-z0-9_.-], starting with a letter (e.g. session.completed)';
+
+export const EventRequest = v.strictObject({
+  type: v.pipe(v.string(TYPE_TEXT), v.regex(EVENT_TYPE_PATTERN, TYPE_TEXT), v.description('e.g. session.completed')),
+  sessionId: v.optional(SessionId),
+  occurredAt: v.optional(
+    v.pipe(
+      v.string('must be an ISO 8601 date-time'),
+      v.regex(/^\d{4}-\d{2}-\d{2}T/, 'must be an ISO 8601 date-time'),
+      v.description('when it happened: within the last 30 days, at most 5 minutes ahead; default: when received'),
+      v.metadata({ format: 'date-time' }),
+    ),
+  ),
+  data: v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown(), 'must be a JSON object'),
+      v.description(`at most ${MAX_EVENT_DATA_BYTES} bytes of JSON, nested at most ${MAX_EVENT_DATA_DEPTH} levels`),
+    ),
+  ),
+});
+
 export function parseUserEvent(body: unknown, nowMs: number): UserEventInput {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
-  const o = body as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!['type', 'sessionId', 'occurredAt', 'data'].includes(k)) throw new InvalidRequestError(`Unknown field ${k}`);
-  }
-  if (typeof o.type !== 'string' || !EVENT_TYPE_PATTERN.test(o.type)) {
-    throw new InvalidRequestError('type must be 1-64 of [a-z0-9_.-], starting with a letter (e.g. session.completed)');
-  }
+  const o = parseInput(EventRequest, body);
   const out: UserEventInput = { type: o.type, occurredAt: new Date(nowMs).toISOString() };
-  if (o.sessionId !== undefined) {
-    if (!isSessionId(o.sessionId)) throw new InvalidRequestError('sessionId is not a valid session id');
-    out.sessionId = o.sessionId;
-  }
+  if (o.sessionId !== undefined) out.sessionId = o.sessionId;
   if (o.occurredAt !== undefined) {
-    const t = typeof o.occurredAt === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(o.occurredAt) ? Date.parse(o.occurredAt) : NaN;
+    const t = Date.parse(o.occurredAt);
     if (!Number.isFinite(t)) throw new InvalidRequestError('occurredAt must be an ISO 8601 date-time');
     if (t < nowMs - MAX_EVENT_AGE_SECONDS * 1000 || t > nowMs + MAX_EVENT_FUTURE_SECONDS * 1000) {
       throw new InvalidRequestError('occurredAt must lie within the last 30 days (and at most 5 minutes ahead)');
@@ -46,11 +59,10 @@ export function parseUserEvent(body: unknown, nowMs: number): UserEventInput {
     out.occurredAt = new Date(t).toISOString();
   }
   if (o.data !== undefined) {
-    if (o.data === null || typeof o.data !== 'object' || Array.isArray(o.data)) throw new InvalidRequestError('data must be a JSON object');
     // Depth first: JSON.stringify recurses, so it only ever sees bounded nesting.
     if (jsonDepthExceeds(o.data, MAX_EVENT_DATA_DEPTH)) throw new InvalidRequestError(`data nests deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
     if (Buffer.byteLength(JSON.stringify(o.data), 'utf8') > MAX_EVENT_DATA_BYTES) throw new InvalidRequestError('data over 4 KiB');
-    out.data = o.data as Record<string, unknown>;
+    out.data = o.data;
   }
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import { isAsymmetricAlg, type Alg } from './algorithms';
 import { checkAudience, checkClaimTypes, checkPolicy, checkTimes, effectiveScope, normalizeScope, type ClaimPolicy } from './claims';
+import { CLIENT_NAME_PATTERN } from './client-name';
 import { InvalidSignatureError, InvalidTokenError } from './errors';
 import { parseJwt, type JwtPayload, type ParsedJwt } from './jwt-parse';
 import { assertNotRevoked } from './revocation';
@@ -71,7 +72,6 @@ export interface VerifierDeps {
 
 /** Header members that would let the token choose its own key, or change how it is read. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
-const CLIENT_NAME = /^[a-z0-9-]{3,64}$/;
 /**
  * Every deployment's issuer is a URL (its base URL, runtime/env.ts), so it has a ':'; a
  * clientName cannot. An `iss` with ':' that is not ours is another deployment's token.
@@ -122,7 +122,7 @@ function observed<T>(p: Promise<T>): Promise<T> {
 }
 
 function validClientName(name: unknown): string | undefined {
-  return typeof name === 'string' && CLIENT_NAME.test(name) ? name : undefined;
+  return typeof name === 'string' && CLIENT_NAME_PATTERN.test(name) ? name : undefined;
 }
 
 function clientNameOrUndefined(payload: JwtPayload): string | undefined {
@@ -170,7 +170,7 @@ async function verifyIssued(
   if (p.exp === undefined) throw new InvalidTokenError('Issued token without exp');
   checkTimes(p, now);
   const clientName = p.clientName;
-  if (typeof clientName !== 'string' || !CLIENT_NAME.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
+  if (typeof clientName !== 'string' || !CLIENT_NAME_PATTERN.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
   const client = await (clientRead ?? deps.clientDirectory.get(clientName));
   if (!client) throw new InvalidTokenError('The client no longer exists');
   // Our own tokens are for this deployment: an `aud`, if one is ever set, must name its issuer identifier.
@@ -186,7 +186,7 @@ export function clientNameOf(payload: JwtPayload): string {
   }
   const name = clientName ?? iss;
   if (typeof name !== 'string') throw new InvalidTokenError('Token names no client (clientName or iss)');
-  if (!CLIENT_NAME.test(name)) throw new InvalidTokenError('Token names no valid client');
+  if (!CLIENT_NAME_PATTERN.test(name)) throw new InvalidTokenError('Token names no valid client');
   return name;
 }
 

@@ -17,6 +17,7 @@ import {
   validate,
 } from 'graphql';
 import { DEVICE_HEADER, parseDeviceId } from '../core/device-id';
+import { parseGraphqlBody } from '../core/schemas/sdk';
 import { DeviceRequiredError, GatewayError, InvalidRequestError, NotFoundError, ServiceUnavailableError } from '../core/errors';
 import { checkCost, checkDepth, fragmentsOf, MAX_TOKENS, selectedOperation } from '../core/graphql/limits';
 import { projectSelection } from '../core/graphql/projection';
@@ -42,24 +43,7 @@ interface ResolverContext {
   token?: string;
 }
 
-function readRequest(body: unknown): GraphqlRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
-  const { query, variables, operationName, ...rest } = body as Record<string, unknown>;
-  const extra = Object.keys(rest).filter((k) => k !== 'extensions');
-  if (extra.length > 0) throw new InvalidRequestError(`Unknown field ${extra[0]}`);
-  if (typeof query !== 'string' || query.length === 0) throw new InvalidRequestError('query must be a non-empty string');
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-    throw new InvalidRequestError('variables must be an object');
-  }
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
-    throw new InvalidRequestError('operationName must be a string');
-  }
-  return {
-    query,
-    variables: (variables ?? {}) as Record<string, unknown>,
-    ...(typeof operationName === 'string' ? { operationName } : {}),
-  };
-}
+const readRequest = (body: unknown): GraphqlRequest => parseGraphqlBody(body);
 
 /**
  * GraphQL's `errors` list, with the contract's `error`/`error_description` beside it (the

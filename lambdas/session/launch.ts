@@ -7,29 +7,13 @@
  * the operator or by its client, its client gone, or a client cut-off after its iat).
  * The same device may launch again within the token's day.
  */
-import { parseDeviceId } from '../core/device-id';
-import { InvalidRequestError } from '../core/errors';
-import { launchFailure, verifyLaunchToken, type LaunchRequest } from '../core/launch-token';
+import { launchFailure, verifyLaunchToken } from '../core/launch-token';
 import { assertNotRevoked } from '../core/revocation';
-import { PAYLOAD_DIGEST_PATTERN } from '../core/payload-digest';
-import { isSessionId } from '../core/sessions';
-import { MAX_TOKEN_BYTES } from '../gateway/settings';
+import { parseLaunchRequest } from '../core/schemas/sdk';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { readCallerState } from '../store/caller-state';
-
-export function parseLaunchRequest(body: unknown): LaunchRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('Body must be a JSON object');
-  const o = body as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['token', 'deviceId', 'sessionId', 'payloadDigest'].includes(k)) throw new InvalidRequestError(`Unknown field ${k}`);
-  if (typeof o.token !== 'string' || o.token.length === 0 || o.token.length > MAX_TOKEN_BYTES) throw new InvalidRequestError('token must be a string of at most 8 KiB');
-  if (!isSessionId(o.sessionId)) throw new InvalidRequestError('sessionId is not a valid session id');
-  if (typeof o.payloadDigest !== 'string' || !PAYLOAD_DIGEST_PATTERN.test(o.payloadDigest)) {
-    throw new InvalidRequestError('payloadDigest must be 43 characters of unpadded base64url (SHA-256)');
-  }
-  return { token: o.token, deviceId: parseDeviceId(o.deviceId, 'deviceId'), sessionId: o.sessionId, payloadDigest: o.payloadDigest };
-}
 
 export function launchSession(
   deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics' | 'doc' | 'env'>,

@@ -1,5 +1,6 @@
 import { demoCatalogue } from '../../lambdas/core/demo-catalogue';
-import { parseSession, sessionPayload } from '../../lambdas/core/sessions';
+import { parseSession } from '../../lambdas/core/schemas/session';
+import { sessionPayload } from '../../lambdas/core/sessions';
 import { parseUserEvent } from '../../lambdas/core/user-events';
 
 const audio = {

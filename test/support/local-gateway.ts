@@ -7,6 +7,9 @@
  *   afterAll(() => gw.close());
  *   const res = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token });
  *   const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'acme' });
+ *
+ * Each answer is held to docs/openapi.json: an undocumented status or a body its schema
+ * refuses fails the call (test/support/openapi-answers.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ADMIN_KEY_HEADER, type StageName } from '../../lambdas/gateway/settings';
 import { type LocalGateway, type LocalGatewayOptions, startLocalGateway } from '../../local/gateway';
+import { answerMismatch } from './openapi-answers';
 
 export interface CallOptions {
   /** JSON-encoded unless a string or Buffer. */
@@ -46,7 +50,18 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Partial<LocalGatewayOptions> = {}): Promise<TestGateway> {
+export interface TestGatewayOptions extends Partial<LocalGatewayOptions> {
+  /**
+   * Every answer is checked against docs/openapi.json (test/support/openapi-answers.ts) unless
+   * false: only for gateways whose route table is not the document's.
+   */
+  readonly checkAnswers?: boolean;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const { checkAnswers: check, ...overrides } = options;
+  // A gateway with its own routes or functions answers for a table the document does not describe.
+  const checkAnswers = check ?? (overrides.routes === undefined && overrides.functions === undefined);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wk-gw-'));
   // DynamoDB table names: [a-zA-Z0-9_.-]; one prefix per gateway keeps test files apart.
   const tablePrefix = `t${randomBytes(5).toString('hex')}`;
@@ -93,6 +108,10 @@ export async function startTestGateway(overrides: Partial<LocalGatewayOptions> =
       json = undefined;
     }
     const record = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+    if (checkAnswers) {
+      const mismatch = answerMismatch(method.toUpperCase(), p.split('?')[0] as string, res.status, res.headers.get('content-type'), text);
+      if (mismatch !== undefined) throw new Error(`The answer disagrees with docs/openapi.json: ${mismatch}`);
+    }
     return { status: res.status, headers: res.headers, text, json, body: record };
   };
   const admin = (stage: StageName, method: string, p: string, body?: unknown): Promise<CallResult> =>

@@ -2,7 +2,22 @@
  * Shared JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the contract's bodies
  * (the API contract; docs/integrators.md). Referenced by name from operations.ts.
  */
+import * as v from 'valibot';
+import { AuthTokenRequest } from '../../core/authenticate-client';
+import { RevocationRequest, RotateSecretRequest, SettingsRevocationRequest } from '../../core/credential-requests';
+import { PutKeysRequest } from '../../core/key-registration';
+import { OAuthTokenRequest } from '../../core/oauth-request';
+import { ClientName, CreateClientRequest, Quota, Tier, UpdateClientRequest } from '../../core/schemas/client';
+import { GraphQLRequest, LaunchRequestSchema } from '../../core/schemas/sdk';
+import { PutSessionRequest } from '../../core/schemas/session';
+import { EventRequest } from '../../core/user-events';
+import { RotateSigningKeyRequest } from '../../core/signing-key-rotation';
+import { jsonSchemaOf } from './json-schema';
+
 export type JsonSchema = { readonly [key: string]: unknown };
+
+/** The rotation bodies are optional as a whole; the document says so on the operation, the schema is the object. */
+const RotateSecretBody = v.unwrap(RotateSecretRequest);
 
 const str = (description?: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...(description ? { description } : {}), ...extra });
 const isoTime = (description: string): JsonSchema => str(description, { format: 'date-time' });
@@ -14,17 +29,10 @@ const obj = (properties: Record<string, JsonSchema>, required: readonly string[]
 });
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
-const clientName = str('3-64 of [a-z0-9-]', { pattern: '^[a-z0-9-]{3,64}$' });
+const clientName = jsonSchemaOf(ClientName);
 const secret = str('256 bits of randomness, base64url; shown once', { pattern: '^[A-Za-z0-9_-]{43,}$' });
-const quota = obj(
-  {
-    limit: { type: 'integer', minimum: 1 },
-    period: { enum: ['DAY', 'WEEK', 'MONTH'], description: 'UTC; a WEEK starts on Sunday' },
-  },
-  ['limit', 'period'],
-  { additionalProperties: false, description: "requests per period, counted by the gateway; throttling (rate, burst) comes from the client's tier, never from here" },
-);
-const tier = str("one of the stage's throttle tiers (tenant config); `default` when absent", { pattern: '^[a-z0-9][a-z0-9-]{0,31}$' });
+const quota = jsonSchemaOf(Quota);
+const tier = jsonSchemaOf(Tier);
 const usageOf = (what: string): JsonSchema =>
   obj(
     {
@@ -62,30 +70,12 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     },
     ['error', 'error_description', 'errors'],
   ),
-  AuthTokenRequest: obj(
-    {
-      clientName,
-      clientSecret: str(),
-      userInfo: { type: 'object', description: 'copied into the token as the `user` claim' },
-      sub: str('an end-user id: gives the token a user context'),
-    },
-    ['clientName', 'clientSecret'],
-  ),
+  AuthTokenRequest: jsonSchemaOf(AuthTokenRequest),
   TokenResponse: obj(
     { token: str('a JWT signed by the deployment key (ES256, kid in header)'), tokenType: { const: 'Bearer' }, expiresIn: { const: 14400 }, expiresAt: isoTime('exp as ISO 8601 UTC') },
     ['token', 'tokenType', 'expiresIn', 'expiresAt'],
   ),
-  OAuthTokenRequest: obj(
-    {
-      grant_type: { const: 'client_credentials' },
-      scope: str("space-separated; each must be one of the client's scopes (default: all of them)"),
-      client_id: str('the clientName (client_secret_post; optional with private_key_jwt)'),
-      client_secret: str('client_secret_post only'),
-      client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
-      client_assertion: str('private_key_jwt: the signed assertion'),
-    },
-    ['grant_type'],
-  ),
+  OAuthTokenRequest: jsonSchemaOf(OAuthTokenRequest),
   OAuthTokenResponse: obj(
     {
       access_token: str('a JWT signed by the deployment key (ES256, kid in header), iss = the issuer'),
@@ -116,39 +106,15 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       scope: { type: 'array', items: str() },
       tokenKind: { enum: ['issued', 'client-hs256', 'client-asymmetric'] },
       alg: str(),
-      kid: str(),
-      expiresAt: isoTime('token expiry, when it has exp'),
+      kid: { type: ['string', 'null'], description: 'the key id of the header; null when it has none (a client HS256 token)' },
+      expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'token expiry; null when the token has no exp' },
       stage: { enum: ['sandbox', 'prod'] },
     },
-    ['clientName', 'scope', 'tokenKind', 'alg', 'stage'],
+    ['clientName', 'scope', 'tokenKind', 'alg', 'kid', 'expiresAt', 'stage'],
   ),
   Quota: quota,
-  CreateClientRequest: obj(
-    {
-      clientName,
-      scopes: { type: 'array', items: str(), maxItems: 50 },
-      requiredClaims: { type: 'array', items: { enum: ['exp', 'iat', 'iss', 'aud'] } },
-      maxTokenLifetimeSeconds: { type: 'integer', minimum: 1 },
-      audience: str(),
-      quota: ref('Quota'),
-      tier,
-    },
-    ['clientName'],
-    { additionalProperties: false, description: '`rateLimit`/`burstLimit` are refused (400): throttling comes from tiers' },
-  ),
-  UpdateClientRequest: obj(
-    {
-      tier,
-      quota: { oneOf: [{ type: 'null', description: 'removes the quota' }, ref('Quota')] },
-      scopes: { type: 'array', items: str(), maxItems: 50 },
-      requiredClaims: { type: 'array', items: { enum: ['exp', 'iat', 'iss', 'aud'] } },
-      maxTokenLifetimeSeconds: { type: ['integer', 'null'], minimum: 1 },
-      audience: { type: ['string', 'null'] },
-      disabled: { type: 'boolean', description: "a disabled client's tokens and API key are refused (401 invalid_token); /authtoken answers invalid_client" },
-    },
-    [],
-    { additionalProperties: false, minProperties: 1 },
-  ),
+  CreateClientRequest: jsonSchemaOf(CreateClientRequest),
+  UpdateClientRequest: jsonSchemaOf(UpdateClientRequest),
   CreateClientResponse: obj({ clientName, clientSecret: secret, apiKey: str('the catalog API key, shown once') }, ['clientName', 'clientSecret']),
   Client: obj(
     {
@@ -161,29 +127,43 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       tier,
       disabled: { type: 'boolean' },
       createdAt: isoTime('when the client was created'),
+      updatedAt: isoTime('last change'),
       revokedBefore: isoTime('tokens issued before this are revoked'),
       secrets: { type: 'array', items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }) },
       keys: { oneOf: [{ type: 'null' }, obj({ kind: str(), updatedAt: str(), jwksUri: str() })] },
+      apiKey: { oneOf: [{ type: 'null', description: 'no API key' }, obj({ createdAt: isoTime('when the API key was created') }, ['createdAt'])], description: 'never the value (shown once at creation)' },
     },
-    ['clientName'],
+    ['clientName', 'scopes', 'tier', 'quota', 'disabled', 'secrets', 'keys', 'apiKey'],
     { description: "a client's settings; never a secret" },
   ),
-  RotateSecretRequest: obj({ graceSeconds: { type: 'integer', minimum: 0, maximum: 604800, default: 86400 } }, [], { additionalProperties: false }),
+  KeysReplaced: obj(
+    {
+      clientName,
+      keys: obj(
+        {
+          kind: { enum: ['jwks', 'jwks_uri', 'pem'] },
+          updatedAt: isoTime('when the keys were replaced'),
+          jwksUri: str('jwks_uri only'),
+          keys: { type: 'array', items: obj({ kid: { type: ['string', 'null'] }, algs: { type: 'array', items: str() } }, ['kid', 'algs']), description: 'what was imported: key ids and algorithms, never key material' },
+        },
+        ['kind', 'updatedAt', 'keys'],
+      ),
+    },
+    ['clientName', 'keys'],
+  ),
+  RotateSecretRequest: jsonSchemaOf(RotateSecretBody),
+  RotateSigningKeyRequest: jsonSchemaOf(v.unwrap(RotateSigningKeyRequest)),
+  SigningKeyRotation: obj(
+    {
+      kid: str('the new key'),
+      activatesAt: isoTime('when the new key starts signing'),
+      retiring: { type: 'array', items: obj({ kid: str(), retiresAt: isoTime('when the key leaves the JWKS') }, ['kid', 'retiresAt']) },
+    },
+    ['kid', 'activatesAt', 'retiring'],
+  ),
   RotateSecretResponse: obj({ clientSecret: secret, previousValidUntil: isoTime('the previous secret works until then') }, ['clientSecret', 'previousValidUntil']),
-  PutKeysRequest: {
-    oneOf: [
-      obj({ jwks: obj({ keys: { type: 'array', items: { type: 'object' } } }, ['keys']) }, ['jwks'], { additionalProperties: false }),
-      obj({ jwksUri: str('https only; fetched with a 5 s timeout and a 512 KiB cap', { format: 'uri' }) }, ['jwksUri'], { additionalProperties: false }),
-      obj({ pem: str('a PEM public key or certificate') }, ['pem'], { additionalProperties: false }),
-    ],
-    description: 'public keys only: private, symmetric and unsupported keys are refused',
-  },
-  RevocationRequest: {
-    oneOf: [
-      obj({ jti: str() }, ['jti'], { additionalProperties: false }),
-      obj({ clientName, issuedBefore: { oneOf: [{ type: 'integer', description: 'NumericDate seconds' }, isoTime('ISO 8601')] } }, ['clientName', 'issuedBefore'], { additionalProperties: false }),
-    ],
-  },
+  PutKeysRequest: jsonSchemaOf(PutKeysRequest),
+  RevocationRequest: jsonSchemaOf(RevocationRequest),
   Usage: {
     ...usageOf('the client'),
     properties: {
@@ -212,24 +192,13 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       additionalProperties: true,
     },
   ),
-  PutSessionRequest: obj({ type: sessionType, title: str() }, ['type', 'title'], {
-    description: 'the session content without its id (validated per type: lambdas/core/sessions.ts)',
-    additionalProperties: true,
-  }),
+  PutSessionRequest: jsonSchemaOf(PutSessionRequest),
   PutSessionResponse: obj({ session: ref('WorkoutSession'), created: { type: 'boolean' }, updatedAt: isoTime('when stored') }, ['session', 'created', 'updatedAt']),
-  GraphQLRequest: obj({ query: str(), variables: { type: 'object' }, operationName: str() }, ['query']),
+  GraphQLRequest: jsonSchemaOf(GraphQLRequest),
   GraphQLResponse: obj({ data: { type: ['object', 'null'] }, errors: { type: 'array', items: { type: 'object' } }, extensions: obj({ workoutkit: obj({ token: str('the WorkoutKitToken') }) }) }),
-  LaunchRequest: obj(
-    {
-      token: str('the WorkoutKitToken'),
-      deviceId: str(),
-      sessionId: str(),
-      payloadDigest: str('base64url (no padding) SHA-256 of the RFC 8785 canonical JSON of the session payload'),
-    },
-    ['token', 'deviceId', 'sessionId', 'payloadDigest'],
-  ),
+  LaunchRequest: jsonSchemaOf(LaunchRequestSchema),
   LaunchResponse: obj({ valid: { const: true }, expiresAt: isoTime('end of the token day') }, ['valid', 'expiresAt']),
-  EventRequest: obj({ type: str(), sessionId: str(), occurredAt: isoTime('when it happened'), data: { type: 'object' } }, ['type']),
+  EventRequest: jsonSchemaOf(EventRequest),
   EventAccepted: obj({ id: str() }, ['id']),
   CatalogPage: obj(
     {
@@ -286,11 +255,6 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     ['since', 'counted', 'byReason', 'recent'],
     { description: 'refused tokens that named the client; never a token, claim or key id' },
   ),
-  SettingsRevocationRequest: {
-    oneOf: [
-      obj({ jti: str('a jti of one of your own tokens') }, ['jti'], { additionalProperties: false }),
-      obj({ issuedBefore: { oneOf: [{ type: 'integer', description: 'NumericDate seconds' }, isoTime('ISO 8601')] } }, ['issuedBefore'], { additionalProperties: false }),
-    ],
-  },
+  SettingsRevocationRequest: jsonSchemaOf(SettingsRevocationRequest),
   OpenApiDocument: { type: 'object', description: 'this document' },
 };

@@ -6,16 +6,19 @@
 import { STATUS_OF, type ErrorCode } from '../../core/errors';
 import { ROUTES, pathSegments, type RouteSpec } from '../routes';
 import { ADMIN_KEY_HEADER } from '../settings';
+import { CLIENT_NAME_RULE } from '../../core/client-name';
+import { ClientName, SessionId } from '../../core/schemas/parameters';
 import { SCHEMAS, type JsonSchema } from './components';
+import { jsonSchemaOf } from './json-schema';
 import { OPERATION_DOCS, type OperationDoc, type ResponseDoc } from './operations';
 
 export const API_VERSION = '1.0.0';
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 
-const PATH_PARAMS: Readonly<Record<string, string>> = {
-  clientName: "the client's name (3-64 of [a-z0-9-]); on JWT routes it must be the caller's own",
-  sessionId: 'a workout session id',
+const PATH_PARAMS: Readonly<Record<string, { description: string; schema: JsonSchema }>> = {
+  clientName: { description: `the client's name (${CLIENT_NAME_RULE}); on JWT routes it must be the caller's own`, schema: jsonSchemaOf(ClientName) },
+  sessionId: { description: 'a workout session id', schema: jsonSchemaOf(SessionId) },
 };
 
 const TAGS = [
@@ -54,7 +57,8 @@ export const JSON_BODY_NOTE =
 /** The error codes a route can answer, from its auth mode and body, plus its own. */
 export function errorCodesOf(route: RouteSpec, doc: OperationDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>();
-  if (doc.requestBody) codes.add('invalid_request');
+  // A body, a path parameter or a declared header/query parameter can each be malformed.
+  if (doc.requestBody || route.path.includes('{') || (doc.parameters?.length ?? 0) > 0) codes.add('invalid_request');
   if (route.auth === 'jwt' || route.auth === 'jwt-or-api-key') {
     for (const c of ['invalid_token', 'token_expired', 'invalid_signature', 'missing_required_claim', 'token_revoked', 'rate_limited', 'quota_exceeded'] as const) codes.add(c);
     if ((route.scopes?.length ?? 0) > 0 || route.path.includes('{clientName}')) codes.add('insufficient_permissions');
@@ -114,8 +118,11 @@ function operationObject(route: RouteSpec, doc: OperationDoc): Record<string, un
   const pathParams = pathSegments(route.path)
     .filter((s) => s.startsWith('{'))
     .map((s) => s.slice(1, -1))
-    .map((name) => ({ name, in: 'path', required: true, description: PATH_PARAMS[name] ?? name, schema: { type: 'string' } }));
-  const params = [...pathParams, ...(doc.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true, description: p.description, schema: { type: 'string' } }))];
+    .map((name) => ({ name, in: 'path', required: true, description: PATH_PARAMS[name]?.description ?? name, schema: PATH_PARAMS[name]?.schema ?? { type: 'string' } }));
+  const params = [
+    ...pathParams,
+    ...(doc.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true, description: p.description, schema: p.schema ?? { type: 'string' } })),
+  ];
   const notes = [
     doc.description,
     route.requiresSub ? 'The token must carry `sub` (an end-user context).' : undefined,
@@ -131,7 +138,7 @@ function operationObject(route: RouteSpec, doc: OperationDoc): Record<string, un
     ...(doc.requestBody
       ? {
           requestBody: {
-            required: true,
+            required: doc.requestBodyOptional !== true,
             ...(doc.requestContentType === undefined ? { description: JSON_BODY_NOTE } : {}),
             content: { [doc.requestContentType ?? 'application/json']: { schema: { $ref: `#/components/schemas/${doc.requestBody}` } } },
           },

@@ -6,6 +6,9 @@
  * `npm run docs`).
  */
 import type { ErrorCode } from '../../core/errors';
+import { CatalogQuery, DeviceId, IdempotencyKey } from '../../core/schemas/parameters';
+import type { JsonSchema } from './components';
+import { jsonSchemaOf } from './json-schema';
 
 export interface ResponseDoc {
   readonly description: string;
@@ -21,12 +24,16 @@ export interface ParameterDoc {
   readonly in: 'header' | 'query';
   readonly description: string;
   readonly required?: boolean;
+  /** The parameter's schema (lambdas/core/schemas); a string when absent. */
+  readonly schema?: JsonSchema;
 }
 
 export interface OperationDoc {
   readonly tag: 'auth' | 'sessions' | 'sdk' | 'catalog' | 'settings' | 'operator' | 'meta';
   readonly description?: string;
   readonly requestBody?: string;
+  /** The body may be left out altogether (all defaults). */
+  readonly requestBodyOptional?: boolean;
   /** @default 'application/json' */
   readonly requestContentType?: string;
   readonly parameters?: readonly ParameterDoc[];
@@ -39,7 +46,13 @@ export interface OperationDoc {
   readonly errorFormat?: 'graphql';
 }
 
-const DEVICE: ParameterDoc = { name: 'X-WorkoutKit-Device', in: 'header', description: 'an app-lifecycle random device id (never a tracking id)' };
+const DEVICE: ParameterDoc = { name: 'X-WorkoutKit-Device', in: 'header', description: 'an app-lifecycle random device id (never a tracking id)', schema: jsonSchemaOf(DeviceId) };
+const queryParameter = (name: keyof typeof CatalogQuery.entries, description: string): ParameterDoc => ({
+  name,
+  in: 'query',
+  description,
+  schema: jsonSchemaOf(CatalogQuery.entries[name].wrapped),
+});
 const TOKEN_HEADER = { 'X-WorkoutKit-Token': 'the WorkoutKitToken (device-bound launch token), when X-WorkoutKit-Device was sent' };
 
 export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
@@ -48,7 +61,8 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     description: 'The JWT payload holds `user` (the userInfo), `clientName`, `iat`, `exp` (= iat + 4 h), `jti`, and `sub` when given.',
     requestBody: 'AuthTokenRequest',
     responses: { 200: { description: 'a 4-hour token', schema: 'TokenResponse' } },
-    errors: ['invalid_client'],
+    // rate_limited: the lock-out after repeated failures of one clientName from one address.
+    errors: ['invalid_client', 'rate_limited'],
   },
   'POST /oauth2/token': {
     tag: 'auth',
@@ -96,7 +110,8 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     parameters: [{ ...DEVICE, required: true }],
     requestBody: 'GraphQLRequest',
     responses: { 200: { description: 'GraphQL result', schema: 'GraphQLResponse', headers: TOKEN_HEADER } },
-    errors: ['device_required'],
+    // not_found: no session with that id (in GraphQL's error format, like every error here).
+    errors: ['device_required', 'not_found'],
     errorFormat: 'graphql',
   },
   'POST /v1/sdk/launch': {
@@ -111,17 +126,14 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     description:
       'With `Idempotency-Key`, a repeat within 24 h (same client, end user and key; the same JSON body up to key order) answers the first answer again with `Idempotent-Replayed: true` and records nothing; the same key with another body is 409 `conflict`.',
     requestBody: 'EventRequest',
-    parameters: [{ name: 'Idempotency-Key', in: 'header', description: '1-255 of [A-Za-z0-9._:-] (e.g. a UUID), optionally in double quotes' }],
+    parameters: [{ name: 'Idempotency-Key', in: 'header', description: 'repeats within 24 h answer the first answer again', schema: jsonSchemaOf(IdempotencyKey) }],
     responses: { 202: { description: 'recorded (or, for a repeat, the first answer again)', schema: 'EventAccepted' } },
     errors: ['conflict'],
   },
   'GET /v1/{clientName}/catalog': {
     tag: 'catalog',
     description: 'The tenant’s sessions without media URLs or launch tokens, paginated; metered either way.',
-    parameters: [
-      { name: 'cursor', in: 'query', description: 'from the previous page' },
-      { name: 'limit', in: 'query', description: 'page size' },
-    ],
+    parameters: [queryParameter('cursor', 'from the previous page'), queryParameter('limit', 'page size (default 20)')],
     responses: { 200: { description: 'a page of the catalog', schema: 'CatalogPage' } },
     alsoApiKey: true,
   },
@@ -147,12 +159,13 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     tag: 'settings',
     description: 'The operator route’s validation: private, symmetric, unsupported or malformed keys are refused with invalid_request.',
     requestBody: 'PutKeysRequest',
-    responses: { 200: { description: "the caller's verification keys were replaced" } },
+    responses: { 200: { description: "the caller's verification keys were replaced", schema: 'KeysReplaced' } },
   },
   'POST /v1/settings/rotate-secret': {
     tag: 'settings',
     description: 'Of two concurrent rotations one answers 200; the other answers 409 conflict and may retry.',
     requestBody: 'RotateSecretRequest',
+    requestBodyOptional: true,
     responses: { 200: { description: 'a new secret, shown once; both work until previousValidUntil', schema: 'RotateSecretResponse' } },
     errors: ['conflict'],
   },
@@ -203,13 +216,14 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     tag: 'operator',
     description: 'Of two concurrent rotations one answers 200; the other answers 409 conflict and may retry.',
     requestBody: 'RotateSecretRequest',
+    requestBodyOptional: true,
     responses: { 200: { description: 'a new secret; both work until previousValidUntil', schema: 'RotateSecretResponse' } },
     errors: ['not_found', 'conflict'],
   },
   'PUT /admin/clients/{clientName}/keys': {
     tag: 'operator',
     requestBody: 'PutKeysRequest',
-    responses: { 200: { description: "the client's verification keys were replaced", schema: 'Client' } },
+    responses: { 200: { description: "the client's verification keys were replaced", schema: 'KeysReplaced' } },
     errors: ['not_found'],
   },
   'POST /admin/revocations': {
@@ -221,8 +235,13 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /admin/signing-keys/rotate': {
     tag: 'operator',
-    description: 'Adds a new deployment signing key; the previous one stays published until the tokens it signed expire.',
-    responses: { 200: { description: 'rotated', schema: 'Jwks' } },
+    description:
+      'Adds a new deployment signing key, published at once and signing from activatesAt (after leadSeconds); the previous one stays published until the tokens it signed expire (retiresAt). ' +
+      'A rotation while another is still pending is 409 conflict.',
+    requestBody: 'RotateSigningKeyRequest',
+    requestBodyOptional: true,
+    responses: { 201: { description: 'rotated: the new key and when the others retire', schema: 'SigningKeyRotation' } },
+    errors: ['conflict'],
   },
   'GET /admin/clients/{clientName}/usage': {
     tag: 'operator',
