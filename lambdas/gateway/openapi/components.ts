@@ -164,6 +164,12 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   RotateSecretResponse: obj({ clientSecret: secret, previousValidUntil: isoTime('the previous secret works until then') }, ['clientSecret', 'previousValidUntil']),
   PutKeysRequest: jsonSchemaOf(PutKeysRequest),
   RevocationRequest: jsonSchemaOf(RevocationRequest),
+  Revoked: {
+    oneOf: [
+      obj({ revoked: { const: 'jti' }, jti: str(), clientName: str('self-service: the caller') }, ['revoked', 'jti'], { additionalProperties: false }),
+      obj({ revoked: { const: 'client' }, clientName, issuedBefore: isoTime('the cut-off in force (a later one is kept)') }, ['revoked', 'clientName', 'issuedBefore'], { additionalProperties: false }),
+    ],
+  },
   Usage: {
     ...usageOf('the client'),
     properties: {

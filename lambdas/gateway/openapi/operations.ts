@@ -173,7 +173,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     tag: 'settings',
     description: 'A jti is revoked among the caller’s own tokens only; issuedBefore sets the caller’s own cut-off. Takes effect within the authorizer cache TTL.',
     requestBody: 'SettingsRevocationRequest',
-    responses: { 201: { description: 'revoked' } },
+    responses: { 201: { description: 'revoked', schema: 'Revoked' } },
   },
   'GET /v1/settings/usage': {
     tag: 'settings',
@@ -230,7 +230,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     tag: 'operator',
     description: 'Takes effect within the authorizer cache TTL; a token without `iat` counts as issued before any cut-off.',
     requestBody: 'RevocationRequest',
-    responses: { 201: { description: 'revoked' } },
+    responses: { 201: { description: 'revoked', schema: 'Revoked' } },
     errors: ['not_found'],
   },
   'POST /admin/signing-keys/rotate': {
