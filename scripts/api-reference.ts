@@ -27,6 +27,7 @@ function resolve(doc: Json, schema: Json | undefined): Json | undefined {
 function typeOf(doc: Json, schema: Json | undefined): string {
   if (!schema) return '';
   if (typeof schema.$ref === 'string') return `\`${schema.$ref.replace('#/components/schemas/', '')}\``;
+  if ('const' in schema) return `\`${JSON.stringify(schema.const)}\``;
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
   if (Array.isArray(schema.oneOf)) return (schema.oneOf as Json[]).map((s) => typeOf(doc, s)).join(' or ');
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as Json[]).map((s) => typeOf(doc, s)).join(' or ');
@@ -42,6 +43,14 @@ function members(doc: Json, schema: Json | undefined): string[] {
   const name = typeof schema?.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : undefined;
   const variants = (s.oneOf ?? s.anyOf) as Json[] | undefined;
   if (variants && !s.properties) {
+    // A union of objects (the session kinds): each variant's members, named by the member whose value is fixed.
+    if (variants.every((v) => resolve(doc, v)?.properties !== undefined)) {
+      const label = (v: Json): string => {
+        const fixed = Object.entries((resolve(doc, v)?.properties ?? {}) as Record<string, Json>).find(([, p]) => 'const' in p);
+        return fixed ? `\`${fixed[0]}: ${JSON.stringify(fixed[1].const)}\`` : typeOf(doc, v);
+      };
+      return [`${name ? `\`${name}\`: ` : ''}one of ${variants.map(label).join(', ')}.`, '', ...variants.flatMap((v) => members(doc, v))];
+    }
     return [`${name ? `\`${name}\`: ` : ''}one of ${variants.map((v) => typeOf(doc, v)).join(', ')}.`, ''];
   }
   const props = s.properties as Record<string, Json> | undefined;
