@@ -26,7 +26,15 @@ function resolve(schema: Json): Json {
 }
 
 /** Strings tried, in order, against a string schema's pattern, length and format. */
-const STRING_CANDIDATES = ['abc', 'https://example.com/media', 'session.completed', 'example-device-0001', '2026-01-01T00:00:00Z', 'A'.repeat(43), 'a'];
+const STRING_CANDIDATES = [
+  'abc',
+  'https://example.com/media',
+  'session.completed',
+  'example-device-0001',
+  '2026-01-01T00:00:00Z',
+  'A'.repeat(43),
+  'a',
+];
 
 function smallestString(s: Json): string {
   const pattern = typeof s.pattern === 'string' ? new RegExp(s.pattern, 'u') : undefined;
@@ -53,7 +61,10 @@ export function smallest(input: Json): unknown {
     const branch = resolve(choice[0] as Json);
     // A branch that only adds `required` (or `not`) narrows the parent object; otherwise it is the whole value.
     if (branch.type === undefined && branch.properties === undefined && rest.type === 'object') {
-      return smallest({ ...rest, required: [...((rest.required as string[] | undefined) ?? []), ...((branch.required as string[] | undefined) ?? [])] });
+      return smallest({
+        ...rest,
+        required: [...((rest.required as string[] | undefined) ?? []), ...((branch.required as string[] | undefined) ?? [])],
+      });
     }
     return smallest(branch);
   }
@@ -71,7 +82,7 @@ export function smallest(input: Json): unknown {
       return smallestString(schema);
     case 'integer':
     case 'number':
-      return (schema.minimum as number | undefined) ?? 0;
+      return schema.minimum ?? 0;
     case 'boolean':
       return false;
     case 'null':
@@ -81,9 +92,12 @@ export function smallest(input: Json): unknown {
   }
 }
 
-const operationOf = (route: RouteSpec) => ((doc.paths as Record<string, Record<string, Json>>)[route.path] ?? {})[route.method.toLowerCase()] as Json;
-const parametersOf = (route: RouteSpec) => ((operationOf(route).parameters ?? []) as Json[]).map((p) => p as { name: string; in: string; required?: boolean; schema: Json });
-const bodyOf = (route: RouteSpec) => (operationOf(route).requestBody as { required: boolean; content: Record<string, { schema: Json }> } | undefined);
+const operationOf = (route: RouteSpec) =>
+  ((doc.paths as Record<string, Record<string, Json>>)[route.path] ?? {})[route.method.toLowerCase()] as Json;
+const parametersOf = (route: RouteSpec) =>
+  ((operationOf(route).parameters ?? []) as Json[]).map((p) => p as { name: string; in: string; required?: boolean; schema: Json });
+const bodyOf = (route: RouteSpec) =>
+  operationOf(route).requestBody as { required: boolean; content: Record<string, { schema: Json }> } | undefined;
 const routesWithInput = ROUTES.filter((r) => bodyOf(r) !== undefined || parametersOf(r).length > 0);
 
 describe('the smallest request the OpenAPI document allows', () => {
@@ -100,14 +114,18 @@ describe('the smallest request the OpenAPI document allows', () => {
   afterAll(() => gw.close());
 
   it('covers the routes that take a body or parameters', () => {
-    expect(routesWithInput.map((r) => r.operation)).toEqual(expect.arrayContaining(['putSession', 'createClient', 'updateClient', 'recordEvent', 'graphql', 'launchSession']));
+    expect(routesWithInput.map((r) => r.operation)).toEqual(
+      expect.arrayContaining(['putSession', 'createClient', 'updateClient', 'recordEvent', 'graphql', 'launchSession']),
+    );
   });
 
   it.each(routesWithInput.map((r) => [`${r.method} ${r.path}`, r] as const))('%s passes validation', async (_name, route) => {
     const params = parametersOf(route);
     // JWT routes with {clientName} act only on the caller's own client (the name is still one the schema allows).
     const path = route.path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
-      name === 'clientName' && route.auth !== 'operator' ? own : encodeURIComponent(String(smallest(params.find((p) => p.name === name)?.schema ?? {}))),
+      name === 'clientName' && route.auth !== 'operator'
+        ? own
+        : encodeURIComponent(String(smallest(params.find((p) => p.name === name)?.schema ?? {}))),
     );
     const headers: Record<string, string> = {};
     for (const p of params) if (p.in === 'header' && p.required) headers[p.name] = String(smallest(p.schema));
@@ -129,7 +147,10 @@ describe('the smallest request the OpenAPI document allows', () => {
       ...(route.auth === 'jwt' || route.auth === 'jwt-or-api-key' ? { token } : {}),
       ...(sent === undefined ? {} : { body: sent }),
     });
-    expect({ route: `${route.method} ${route.path}`, sent, status: res.status, error: res.body.error }).not.toMatchObject({ status: 400, error: 'invalid_request' });
+    expect({ route: `${route.method} ${route.path}`, sent, status: res.status, error: res.body.error }).not.toMatchObject({
+      status: 400,
+      error: 'invalid_request',
+    });
     expect(res.status).toBeLessThan(500);
   });
 });

@@ -29,7 +29,13 @@ const pointer = (...parts: string[]): string => parts.map((p) => p.replace(/~/g,
  * undefined when the answer is what the document says; else what differs. Requests that match
  * no route (a 404 or 405 of the router) and CORS preflights are not operations of the document.
  */
-export function answerMismatch(method: string, requestPath: string, status: number, contentType: string | null, text: string): string | undefined {
+export function answerMismatch(
+  method: string,
+  requestPath: string,
+  status: number,
+  contentType: string | null,
+  text: string,
+): string | undefined {
   if (method === 'OPTIONS' || method === 'HEAD') return undefined;
   const lookup = findRoute(method, requestPath);
   if (lookup.kind !== 'match') return undefined;
@@ -48,7 +54,9 @@ export function answerMismatch(method: string, requestPath: string, status: numb
   const key = `${route.path} ${method} ${status}`;
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile({ $ref: `${DOC_ID}#/${pointer('paths', route.path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}` });
+    validate = ajv.compile({
+      $ref: `${DOC_ID}#/${pointer('paths', route.path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`,
+    });
     compiled.set(key, validate);
   }
   let body: unknown;

@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { REQUIRABLE_CLAIMS } from '../claims';
 import { CLIENT_NAME_PATTERN, CLIENT_NAME_RULE } from '../client-name';
-import { configuredScopes, QUOTA_PERIODS, type ClientSettings, type ClientUpdate, type QuotaSettings } from '../client-settings';
+import { configuredScopes, QUOTA_PERIODS, type ClientSettings, type ClientUpdate } from '../client-settings';
 import { integer, parseInput } from './validate';
 
 const CLIENT_NAME_TEXT = `must be ${CLIENT_NAME_RULE}`;
@@ -85,11 +85,15 @@ export const UpdateClientRequest = v.pipe(
 
 export function parseClientSettings(body: unknown): ClientSettings {
   const b = parseInput(CreateClientRequest, body, { unknownField });
-  const settings: ClientSettings = { clientName: b.clientName, requiredClaims: [], scopes: b.scopes ? [...new Set(b.scopes)] : configuredScopes(undefined) };
+  const settings: ClientSettings = {
+    clientName: b.clientName,
+    requiredClaims: [],
+    scopes: b.scopes ? [...new Set(b.scopes)] : configuredScopes(undefined),
+  };
   if (b.requiredClaims) settings.requiredClaims = [...new Set(b.requiredClaims)];
   if (b.maxTokenLifetimeSeconds !== undefined) settings.maxTokenLifetimeSeconds = b.maxTokenLifetimeSeconds;
   if (b.audience !== undefined) settings.audience = b.audience;
-  if (b.quota !== undefined) settings.quota = b.quota as QuotaSettings;
+  if (b.quota !== undefined) settings.quota = b.quota;
   if (b.tier !== undefined) settings.tier = b.tier;
   return settings;
 }

@@ -13,7 +13,11 @@ import { ClientName } from './client';
 export { ClientName };
 
 const SESSION_ID_TEXT = 'must be 1-64 of [A-Za-z0-9_-], starting alphanumeric';
-export const SessionId = v.pipe(v.string(SESSION_ID_TEXT), v.regex(SESSION_ID_PATTERN, SESSION_ID_TEXT), v.description('a workout session id'));
+export const SessionId = v.pipe(
+  v.string(SESSION_ID_TEXT),
+  v.regex(SESSION_ID_PATTERN, SESSION_ID_TEXT),
+  v.description('a workout session id'),
+);
 
 const DEVICE_TEXT = 'must be 8-128 characters of [A-Za-z0-9._:-]';
 export const DeviceId = v.pipe(
@@ -32,6 +36,14 @@ export const IdempotencyKey = v.pipe(
 const LIMIT_TEXT = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
 /** The query string of GET /v1/{clientName}/catalog (core/catalog.ts parseCatalogQuery reads it). */
 export const CatalogQuery = v.strictObject({
-  limit: v.optional(v.pipe(v.string(LIMIT_TEXT), v.regex(/^(100|[1-9][0-9]?)$/, LIMIT_TEXT), v.description(`page size, 1 to ${MAX_PAGE_SIZE} (default 20)`))),
-  cursor: v.optional(v.pipe(v.string('is not valid'), v.regex(/^[A-Za-z0-9_-]{1,256}$/, 'is not valid'), v.description('from the previous page'))),
+  limit: v.optional(
+    v.pipe(
+      v.string(LIMIT_TEXT),
+      v.regex(/^(100|[1-9][0-9]?)$/, LIMIT_TEXT),
+      v.description(`page size, 1 to ${MAX_PAGE_SIZE} (default 20)`),
+    ),
+  ),
+  cursor: v.optional(
+    v.pipe(v.string('is not valid'), v.regex(/^[A-Za-z0-9_-]{1,256}$/, 'is not valid'), v.description('from the previous page')),
+  ),
 });

@@ -13,7 +13,12 @@ const TOKEN_TEXT = 'must be a string of at most 8 KiB';
 const DIGEST_TEXT = 'must be 43 characters of unpadded base64url (SHA-256)';
 
 export const LaunchRequestSchema = v.strictObject({
-  token: v.pipe(v.string(TOKEN_TEXT), v.minLength(1, TOKEN_TEXT), v.maxLength(MAX_TOKEN_CHARS, TOKEN_TEXT), v.description('the WorkoutKitToken')),
+  token: v.pipe(
+    v.string(TOKEN_TEXT),
+    v.minLength(1, TOKEN_TEXT),
+    v.maxLength(MAX_TOKEN_CHARS, TOKEN_TEXT),
+    v.description('the WorkoutKitToken'),
+  ),
   deviceId: DeviceId,
   sessionId: SessionId,
   payloadDigest: v.pipe(
@@ -47,5 +52,9 @@ export const GraphQLRequest = v.strictObject({
 
 export function parseGraphqlBody(body: unknown): GraphqlBody {
   const b = parseInput(GraphQLRequest, body);
-  return { query: b.query, variables: b.variables ?? {}, ...(typeof b.operationName === 'string' ? { operationName: b.operationName } : {}) };
+  return {
+    query: b.query,
+    variables: b.variables ?? {},
+    ...(typeof b.operationName === 'string' ? { operationName: b.operationName } : {}),
+  };
 }

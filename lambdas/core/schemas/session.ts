@@ -50,7 +50,12 @@ const Exercise = v.pipe(
   }),
   v.check((e) => (e.durationSeconds ?? null) !== null || (e.reps ?? null) !== null, 'needs durationSeconds or reps'),
   v.description('timed (durationSeconds), counted (reps), or both'),
-  v.metadata({ anyOf: [{ required: ['durationSeconds'], properties: { durationSeconds: { type: 'integer' } } }, { required: ['reps'], properties: { reps: { type: 'integer' } } }] }),
+  v.metadata({
+    anyOf: [
+      { required: ['durationSeconds'], properties: { durationSeconds: { type: 'integer' } } },
+      { required: ['reps'], properties: { reps: { type: 'integer' } } },
+    ],
+  }),
 );
 
 const Block = v.strictObject({
@@ -145,7 +150,12 @@ export function parseSession(id: string, body: unknown): WorkoutSession {
           title: b.title,
           durationSeconds: b.durationSeconds,
           restSeconds: b.restSeconds ?? 0,
-          exercises: b.exercises.map((e) => ({ name: e.name, durationSeconds: orNull(e.durationSeconds), reps: orNull(e.reps), videoUrl: orNull(e.videoUrl) })),
+          exercises: b.exercises.map((e) => ({
+            name: e.name,
+            durationSeconds: orNull(e.durationSeconds),
+            reps: orNull(e.reps),
+            videoUrl: orNull(e.videoUrl),
+          })),
         })),
       };
   }

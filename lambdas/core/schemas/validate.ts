@@ -64,7 +64,9 @@ export function parseInput<S extends Schema>(schema: S, input: unknown, options:
   const issue = result.issues.find((i) => isUnknownKey(i)) ?? result.issues[0];
   const field = fieldOf(issue);
   throw new InvalidRequestError(
-    issue.message === NO_TEXT || isUnknownKey(issue) ? fallbackMessage(issue, field, options) : `${field === '' ? what : field} ${issue.message}`,
+    issue.message === NO_TEXT || isUnknownKey(issue)
+      ? fallbackMessage(issue, field, options)
+      : `${field === '' ? what : field} ${issue.message}`,
   );
 }
 
