@@ -12,9 +12,9 @@ import { GraphQLRequest, LaunchRequestSchema } from '../../core/schemas/sdk';
 import { PutSessionRequest } from '../../core/schemas/session';
 import { EventRequest } from '../../core/user-events';
 import { RotateSigningKeyRequest } from '../../core/signing-key-rotation';
-import { jsonSchemaOf } from './json-schema';
+import { jsonSchemaOf, type JsonSchema } from './json-schema';
 
-export type JsonSchema = { readonly [key: string]: unknown };
+export type { JsonSchema } from './json-schema';
 
 /** The rotation bodies are optional as a whole; the document says so on the operation, the schema is the object. */
 const RotateSecretBody = v.unwrap(RotateSecretRequest);

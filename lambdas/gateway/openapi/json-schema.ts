@@ -5,7 +5,8 @@
  */
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type { Schema } from '../../core/schemas/validate';
-import type { JsonSchema } from './components';
+
+export type JsonSchema = { readonly [key: string]: unknown };
 
 /** Checks that JSON Schema cannot say (a URL without credentials, a cross-field rule) are stated by `metadata` beside them. */
 const PROSE_ONLY_ACTIONS = new Set(['check']);
