@@ -30,7 +30,7 @@ export function createSession(deps: Deps): IntegrationHandler {
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {
-  return createSession(depsFor(env));
+  return createSession(depsFor(env, 'session'));
 }
 
 export const handler: IntegrationHandler = lambdaEntry(createHandler);
