@@ -4,11 +4,10 @@
 import * as v from 'valibot';
 import type { LaunchRequest } from '../launch-token';
 import { PAYLOAD_DIGEST_PATTERN } from '../payload-digest';
+import { MAX_TOKEN_BYTES } from '../limits';
 import { DeviceId, SessionId } from './parameters';
 import { parseInput } from './validate';
 
-/** The bearer-token bound of the contract (8 KiB), applied to the WorkoutKitToken too. */
-const MAX_TOKEN_CHARS = 8192;
 const TOKEN_TEXT = 'must be a string of at most 8 KiB';
 const DIGEST_TEXT = 'must be 43 characters of unpadded base64url (SHA-256)';
 
@@ -16,7 +15,8 @@ export const LaunchRequestSchema = v.strictObject({
   token: v.pipe(
     v.string(TOKEN_TEXT),
     v.minLength(1, TOKEN_TEXT),
-    v.maxLength(MAX_TOKEN_CHARS, TOKEN_TEXT),
+    // The bearer-token bound of the contract (8 KiB), applied to the WorkoutKitToken too (its characters are ASCII).
+    v.maxLength(MAX_TOKEN_BYTES, TOKEN_TEXT),
     v.description('the WorkoutKitToken'),
   ),
   deviceId: DeviceId,
