@@ -61,7 +61,13 @@ export async function runClientOracle(options: { samples: number }, progress: (l
     }
     const existingMedianMs = Math.round(median(existing) * 1000) / 1000;
     const unknownMedianMs = Math.round(median(unknown) * 1000) / 1000;
-    return { samples: options.samples, existingMedianMs, unknownMedianMs, ratio: Math.round((existingMedianMs / unknownMedianMs) * 1000) / 1000, statuses };
+    return {
+      samples: options.samples,
+      existingMedianMs,
+      unknownMedianMs,
+      ratio: Math.round((existingMedianMs / unknownMedianMs) * 1000) / 1000,
+      statuses,
+    };
   } finally {
     await stopServer(child);
   }

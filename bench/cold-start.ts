@@ -197,7 +197,11 @@ function figures(samples: readonly Sample[], baselineMs: number): ColdStartFigur
     firstInvokeMs: m((s) => s.t2 - s.t1),
     secondInvokeMs: m((s) => s.t3 - s.t2),
     cpu: { bootstrapMs: m((s) => s.c0), moduleLoadMs: m((s) => s.c1 - s.c0), firstInvokeMs: m((s) => s.c2 - s.c1) },
-    warm: { wallMs: m2((s) => s.warm.wallMs), cpuMs: m2((s) => s.warm.cpuMs), logBytes: Math.round(median(samples.map((s) => s.warm.logBytes))) },
+    warm: {
+      wallMs: m2((s) => s.warm.wallMs),
+      cpuMs: m2((s) => s.warm.cpuMs),
+      logBytes: Math.round(median(samples.map((s) => s.warm.logBytes))),
+    },
   };
 }
 
@@ -219,18 +223,42 @@ function request(method: string, requestPath: string, headers: Record<string, st
 
 /** Each function's first and second event: the request a fresh container would meet first. */
 async function functionEvents(world: StoreWorld): Promise<Record<FunctionName, { firstRequest: string; events: [unknown, unknown] }>> {
-  const authorizer = createAuthorizer({ verifyToken: world.deps.verifyToken, clientDirectory: world.deps.clientDirectory, metrics: world.deps.metrics });
+  const authorizer = createAuthorizer({
+    verifyToken: world.deps.verifyToken,
+    clientDirectory: world.deps.clientDirectory,
+    metrics: world.deps.metrics,
+  });
   const allowed = await authorizer(authorizerEvent(world.cases['HS256 client'].token));
   const context = allowed.context;
   const json = { 'content-type': 'application/json' };
-  const tokenBody = JSON.stringify({ clientName: 'bench-hs', clientSecret: world.secret.toString('utf8'), userInfo: { plan: 'pro' }, sub: 'user-42' });
-  const proxy = (method: string, resource: string, requestPath: string, params: Record<string, string> = {}, headers: Record<string, string> = {}, body?: string, caller = {}) =>
-    buildProxyEvent(request(method, requestPath, headers, body), { resource, pathParameters: params }, context, caller);
+  const tokenBody = JSON.stringify({
+    clientName: 'bench-hs',
+    clientSecret: world.secret.toString('utf8'),
+    userInfo: { plan: 'pro' },
+    sub: 'user-42',
+  });
+  const proxy = (
+    method: string,
+    resource: string,
+    requestPath: string,
+    params: Record<string, string> = {},
+    headers: Record<string, string> = {},
+    body?: string,
+    caller = {},
+  ) => buildProxyEvent(request(method, requestPath, headers, body), { resource, pathParameters: params }, context, caller);
   const jwks = proxy('GET', '/.well-known/jwks.json', '/.well-known/jwks.json');
   const verify = proxy('GET', '/v1/auth/verify', '/v1/auth/verify', {}, { authorization: `Bearer ${world.cases['HS256 client'].token}` });
   const token = proxy('POST', '/authtoken', '/authtoken', {}, json, tokenBody);
   const operator = { userArn: 'arn:aws:iam::000000000000:user/bench' };
-  const getClient = proxy('GET', '/admin/clients/{clientName}', '/admin/clients/bench-hs', { clientName: 'bench-hs' }, {}, undefined, operator);
+  const getClient = proxy(
+    'GET',
+    '/admin/clients/{clientName}',
+    '/admin/clients/bench-hs',
+    { clientName: 'bench-hs' },
+    {},
+    undefined,
+    operator,
+  );
   // A session read that issues a WorkoutKitToken: signs with the deployment key and writes the token's record.
   await seedDemoCatalogue(world.deps.doc, world.env.TABLE_NAME);
   const sessionRead = proxy(
@@ -247,7 +275,10 @@ async function functionEvents(world: StoreWorld): Promise<Record<FunctionName, {
     },
     authtoken: { firstRequest: 'POST /authtoken (client secret)', events: [token, token] },
     api: { firstRequest: 'GET /v1/auth/verify (HS256 caller)', events: [verify, verify] },
-    session: { firstRequest: 'GET /v1/{clientName}/sessions/{sessionId} with a device (issues a WorkoutKitToken)', events: [sessionRead, sessionRead] },
+    session: {
+      firstRequest: 'GET /v1/{clientName}/sessions/{sessionId} with a device (issues a WorkoutKitToken)',
+      events: [sessionRead, sessionRead],
+    },
     admin: { firstRequest: 'GET /admin/clients/{clientName}', events: [getClient, getClient] },
     public: { firstRequest: 'GET /.well-known/jwks.json', events: [jwks, jwks] },
   };
@@ -289,8 +320,13 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
     const { env: re } = world;
     const baseEnv: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
-      TENANT: re.TENANT, STAGE: re.STAGE, TABLE_NAME: re.TABLE_NAME, KEYRING: re.KEYRING,
-      LOCAL_KEY_FILE: re.LOCAL_KEY_FILE, DYNAMODB_ENDPOINT: re.DYNAMODB_ENDPOINT, AUTHORIZER_CACHE_TTL: re.AUTHORIZER_CACHE_TTL,
+      TENANT: re.TENANT,
+      STAGE: re.STAGE,
+      TABLE_NAME: re.TABLE_NAME,
+      KEYRING: re.KEYRING,
+      LOCAL_KEY_FILE: re.LOCAL_KEY_FILE,
+      DYNAMODB_ENDPOINT: re.DYNAMODB_ENDPOINT,
+      AUTHORIZER_CACHE_TTL: re.AUTHORIZER_CACHE_TTL,
       ISSUER: re.ISSUER,
       POWERTOOLS_SERVICE_NAME: 'workoutkit-gateway',
     };
@@ -310,7 +346,9 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
     for (let i = 0; i < options.runs; i++) {
       // Interleaved, so machine noise hits every variant alike.
       baseline.push((await timeProcess(['-e', '0'], { PATH: process.env.PATH })).ms);
-      const own = await timeProcess(['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'], { PATH: process.env.PATH });
+      const own = await timeProcess(['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'], {
+        PATH: process.env.PATH,
+      });
       baselineCpu.push(Number(own.stdout));
       for (const b of bundles) perFunction.get(b.function)?.push(await runOnce(b.file, b.function));
       for (const [j, lb] of leverBundles.entries()) perLever[j]?.push(await runOnce(lb.file, 'authorizer', lb.variant.nodeOptions));
@@ -322,8 +360,16 @@ export async function runColdStart(options: { runs: number }, progress: (line: s
       runs: options.runs,
       store: storeLabel(),
       nodeBaseline,
-      functions: bundles.map((b) => ({ function: b.function, firstRequest: events[b.function].firstRequest, ...figures(perFunction.get(b.function) ?? [], nodeBaseline.wallMs) })),
-      levers: leverBundles.map((lb, j) => ({ lever: lb.variant.lever, bytes: lb.bytes, ...figures(perLever[j] ?? [], nodeBaseline.wallMs) })),
+      functions: bundles.map((b) => ({
+        function: b.function,
+        firstRequest: events[b.function].firstRequest,
+        ...figures(perFunction.get(b.function) ?? [], nodeBaseline.wallMs),
+      })),
+      levers: leverBundles.map((lb, j) => ({
+        lever: lb.variant.lever,
+        bytes: lb.bytes,
+        ...figures(perLever[j] ?? [], nodeBaseline.wallMs),
+      })),
       firstRequestCalls: await firstRequestCalls(world),
     };
   } finally {

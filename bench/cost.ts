@@ -46,10 +46,22 @@ export interface CostTable {
 /** Representative values for the access log format (a UUID request id, an IPv4 address, a short user agent). */
 function accessLogBytes(): number {
   const sample: Record<string, string> = {
-    requestId: '6d6a3f9e-3c1b-4f7e-9b55-0c2d8f1a7e42', extendedRequestId: 'Ab1CdEfGhIjKlMn=', requestTime: '1764633600000',
-    ip: '203.0.113.10', userAgent: 'okhttp/4.12.0', method: 'GET', resourcePath: '/v1/auth/verify', status: '200',
-    responseType: '-', latency: '42', integrationLatency: '38', authorizerLatency: '-', clientName: 'acme-app',
-    authError: '-', apiKeyId: 'a1b2c3d4e5', caller: '-',
+    requestId: '6d6a3f9e-3c1b-4f7e-9b55-0c2d8f1a7e42',
+    extendedRequestId: 'Ab1CdEfGhIjKlMn=',
+    requestTime: '1764633600000',
+    ip: '203.0.113.10',
+    userAgent: 'okhttp/4.12.0',
+    method: 'GET',
+    resourcePath: '/v1/auth/verify',
+    status: '200',
+    responseType: '-',
+    latency: '42',
+    integrationLatency: '38',
+    authorizerLatency: '-',
+    clientName: 'acme-app',
+    authError: '-',
+    apiKeyId: 'a1b2c3d4e5',
+    caller: '-',
   };
   const line = JSON.stringify(Object.fromEntries(Object.keys(ACCESS_LOG_FIELDS).map((k) => [k, sample[k] ?? '-'])));
   return Buffer.byteLength(line) + 26; // CloudWatch Logs counts 26 bytes per event
@@ -64,7 +76,9 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export function costTable(core: readonly CoreRow[] | undefined, cold: ColdStartResult, e2e: EndToEndResult): CostTable {
   const verify = (cache: 'on' | 'off') =>
-    e2e.runs.find((r) => r.name === `GET /v1/auth/verify ${ROW}` && (cache === 'off' ? r.authorizerCache === 'off' : r.authorizerCache !== 'off'));
+    e2e.runs.find(
+      (r) => r.name === `GET /v1/auth/verify ${ROW}` && (cache === 'off' ? r.authorizerCache === 'off' : r.authorizerCache !== 'off'),
+    );
   const on = verify('on');
   const off = verify('off');
   if (!on || !off) throw new Error(`cost: the e2e section has no ${ROW} runs`);
@@ -84,19 +98,29 @@ export function costTable(core: readonly CoreRow[] | undefined, cold: ColdStartR
   const authWru = Math.max(0, off.dynamoPerRequest.writeUnits - on.dynamoPerRequest.writeUnits);
   const logBytes = (h: number) =>
     accessLogBytes() +
-    api.warm.logBytes + prices.assumptions.lambdaPlatformLogBytesPerInvocation.value +
+    api.warm.logBytes +
+    prices.assumptions.lambdaPlatformLogBytesPerInvocation.value +
     misses(h) * (authorizerCold.warm.logBytes + prices.assumptions.lambdaPlatformLogBytesPerInvocation.value);
   const lines: CostLine[] = [
     { item: 'API Gateway REST', basis: '1 request', usd: perM(prices.apiGatewayRestPerMillion.usd / 1e6, () => 1) },
     {
       item: 'Lambda authorizer (requests + duration)',
       basis: `on misses: ${round(authorizerCpuMs)} ms CPU (bundle, EMF included${coreOps ? `; in-process handler ${round(1000 / coreOps)} ms` : ''}) → ${authorizerMs} ms billed at ${FUNCTIONS.authorizer.memorySize} MB`,
-      usd: perM(1, (h) => misses(h) * (prices.lambdaRequestsPerMillion.usd / 1e6 + gbSeconds(authorizerMs, FUNCTIONS.authorizer.memorySize) * prices.lambdaArmPerGbSecond.usd)),
+      usd: perM(
+        1,
+        (h) =>
+          misses(h) *
+          (prices.lambdaRequestsPerMillion.usd / 1e6 +
+            gbSeconds(authorizerMs, FUNCTIONS.authorizer.memorySize) * prices.lambdaArmPerGbSecond.usd),
+      ),
     },
     {
       item: 'Lambda handler `api` (requests + duration)',
       basis: `${api.warm.cpuMs} ms CPU + ${on.dynamoPerRequest.sequential} DynamoDB round trips × ${prices.assumptions.dynamodbRoundTripMs.value} ms → ${handlerMs} ms billed at ${FUNCTIONS.api.memorySize} MB`,
-      usd: perM(1, () => prices.lambdaRequestsPerMillion.usd / 1e6 + gbSeconds(handlerMs, FUNCTIONS.api.memorySize) * prices.lambdaArmPerGbSecond.usd),
+      usd: perM(
+        1,
+        () => prices.lambdaRequestsPerMillion.usd / 1e6 + gbSeconds(handlerMs, FUNCTIONS.api.memorySize) * prices.lambdaArmPerGbSecond.usd,
+      ),
     },
     {
       item: 'DynamoDB reads',

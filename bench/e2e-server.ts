@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   // the store does not share the gateway's thread; without it, the embedded dynalite.
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   const gateway = await startLocalGateway({
-    dataDir, tenant: TENANT, quiet: true, log: () => undefined, authorizerCacheTtlSeconds: ttl,
+    dataDir,
+    tenant: TENANT,
+    quiet: true,
+    log: () => undefined,
+    authorizerCacheTtlSeconds: ttl,
     // A tier far above what a load run sends (the benchmark measures the gateway, not a
     // throttle), and a deployment quota, so every request is counted on both counters.
     quotaConfig: { [STAGE]: BENCH_QUOTA_CONFIG },
@@ -43,8 +47,17 @@ async function main(): Promise<void> {
   const rs = clientKey('RS256', 'rs-1');
   const es = clientKey('ES256', 'es-1');
   const { secret } = await seedClients(depsFor(stage.env, 'bench-seed'), rs, es);
-  const authtokenBody = JSON.stringify({ clientName: 'bench-hs', clientSecret: secret.toString('utf8'), userInfo: { plan: 'pro' }, sub: 'user-42' });
-  const res = await fetch(`${stage.baseUrl}/authtoken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: authtokenBody });
+  const authtokenBody = JSON.stringify({
+    clientName: 'bench-hs',
+    clientSecret: secret.toString('utf8'),
+    userInfo: { plan: 'pro' },
+    sub: 'user-42',
+  });
+  const res = await fetch(`${stage.baseUrl}/authtoken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: authtokenBody,
+  });
   if (res.status !== 200) throw new Error(`POST /authtoken answered ${res.status}: ${await res.text()}`);
   const issued = ((await res.json()) as { token: string }).token;
   const nowS = Math.floor(Date.now() / 1000);

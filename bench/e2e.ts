@@ -73,10 +73,28 @@ export function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-async function load(server: Server, url: string, options: { connections: number; duration: number; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }) {
+async function load(
+  server: Server,
+  url: string,
+  options: { connections: number; duration: number; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+) {
   // A short warm-up, so JIT and the authorizer cache are in the state a warm gateway is in.
-  await autocannon({ url, connections: 4, amount: 200, method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
-  const result = await autocannon({ url, connections: options.connections, duration: options.duration, method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
+  await autocannon({
+    url,
+    connections: 4,
+    amount: 200,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    ...(options.body ? { body: options.body } : {}),
+  });
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.duration,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    ...(options.body ? { body: options.body } : {}),
+  });
   return { result, calls: await callsPerRequest(server, url, options) };
 }
 
@@ -87,7 +105,11 @@ const PROBE_REQUESTS = 20;
  * requests one after another, in the state the load left (caches warm, as in a warm container).
  * Under load the count would also hold the calls of requests still in flight when the run ends.
  */
-async function callsPerRequest(server: Server, url: string, options: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }): Promise<DynamoCalls> {
+async function callsPerRequest(
+  server: Server,
+  url: string,
+  options: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+): Promise<DynamoCalls> {
   let before = await server.calls();
   for (;;) {
     await new Promise((r) => setTimeout(r, 200));
@@ -97,7 +119,11 @@ async function callsPerRequest(server: Server, url: string, options: { method?: 
   }
   server.resetCalls();
   for (let i = 0; i < PROBE_REQUESTS; i++) {
-    const res = await fetch(url, { method: options.method ?? 'GET', headers: options.headers, ...(options.body ? { body: options.body } : {}) });
+    const res = await fetch(url, {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      ...(options.body ? { body: options.body } : {}),
+    });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${options.method ?? 'GET'} ${url}: ${res.status} while counting DynamoDB calls`);
   }
@@ -114,7 +140,10 @@ async function callsPerRequest(server: Server, url: string, options: { method?: 
   };
 }
 
-export async function runEndToEnd(options: { durationSeconds: number; connections: number }, progress: (line: string) => void): Promise<EndToEndResult> {
+export async function runEndToEnd(
+  options: { durationSeconds: number; connections: number },
+  progress: (line: string) => void,
+): Promise<EndToEndResult> {
   const runs: EndToEndRun[] = [];
   let store = '';
   for (const ttl of [60, 0]) {
@@ -122,15 +151,30 @@ export async function runEndToEnd(options: { durationSeconds: number; connection
     const { info, child } = server;
     store = info.store;
     try {
-      const targets: { name: string; url: string; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }[] = Object.entries(info.tokens).map(
-        ([kind, token]) => ({ name: `GET /v1/auth/verify ${kind}`, url: `${info.baseUrl}/v1/auth/verify`, headers: { authorization: `Bearer ${token}` } }),
-      );
+      const targets: { name: string; url: string; method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }[] =
+        Object.entries(info.tokens).map(([kind, token]) => ({
+          name: `GET /v1/auth/verify ${kind}`,
+          url: `${info.baseUrl}/v1/auth/verify`,
+          headers: { authorization: `Bearer ${token}` },
+        }));
       if (ttl > 0) {
-        targets.push({ name: 'POST /authtoken', url: `${info.baseUrl}/authtoken`, method: 'POST', headers: { 'content-type': 'application/json' }, body: info.authtokenBody });
+        targets.push({
+          name: 'POST /authtoken',
+          url: `${info.baseUrl}/authtoken`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: info.authtokenBody,
+        });
       }
       for (const t of targets) {
         progress(`e2e: ${t.name}, authorizer cache ${ttl} s`);
-        const { result: r, calls } = await load(server, t.url, { connections: options.connections, duration: options.durationSeconds, headers: t.headers, ...(t.method ? { method: t.method } : {}), ...(t.body ? { body: t.body } : {}) });
+        const { result: r, calls } = await load(server, t.url, {
+          connections: options.connections,
+          duration: options.durationSeconds,
+          headers: t.headers,
+          ...(t.method ? { method: t.method } : {}),
+          ...(t.body ? { body: t.body } : {}),
+        });
         runs.push({
           name: t.name,
           authorizerCache: t.name.startsWith('POST') ? 'n/a' : ttl > 0 ? `${ttl} s` : 'off',

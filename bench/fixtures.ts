@@ -81,21 +81,42 @@ async function buildCases(deploymentKey: SigningKey, secret: Buffer, rs: ClientK
   const nowS = Math.floor(nowMs / 1000);
   // No scopes: issued tokens carry scope as an array, which aws-jwt-verify refuses (it expects
   // Cognito's space-separated string); without it every peer can verify the same token.
-  const issued = await issueAccessToken(
-    { clientName: HS_CLIENT, userInfo: { plan: 'pro' }, sub: 'user-42' },
-    deploymentKey,
-    ISSUER,
-    nowMs,
-  );
+  const issued = await issueAccessToken({ clientName: HS_CLIENT, userInfo: { plan: 'pro' }, sub: 'user-42' }, deploymentKey, ISSUER, nowMs);
   const deploymentJwks = { keys: [publicJwkOf(deploymentKey) as unknown as Record<string, unknown>] };
   return {
-    'HS256 client': { row: 'HS256 client', token: await signClient(secret, HS_CLIENT, nowS), alg: 'HS256', issuer: HS_CLIENT, audience: AUDIENCE, key: secret },
-    'ES256 issued': { row: 'ES256 issued', token: issued.token, alg: 'ES256', issuer: ISSUER, key: deploymentKey.publicKey, jwks: deploymentJwks },
+    'HS256 client': {
+      row: 'HS256 client',
+      token: await signClient(secret, HS_CLIENT, nowS),
+      alg: 'HS256',
+      issuer: HS_CLIENT,
+      audience: AUDIENCE,
+      key: secret,
+    },
+    'ES256 issued': {
+      row: 'ES256 issued',
+      token: issued.token,
+      alg: 'ES256',
+      issuer: ISSUER,
+      key: deploymentKey.publicKey,
+      jwks: deploymentJwks,
+    },
     'RS256 client (JWKS)': {
-      row: 'RS256 client (JWKS)', token: await signClient(rs, RS_CLIENT, nowS), alg: 'RS256', issuer: RS_CLIENT, audience: AUDIENCE, key: rs.publicKey, jwks: rs.jwks,
+      row: 'RS256 client (JWKS)',
+      token: await signClient(rs, RS_CLIENT, nowS),
+      alg: 'RS256',
+      issuer: RS_CLIENT,
+      audience: AUDIENCE,
+      key: rs.publicKey,
+      jwks: rs.jwks,
     },
     'ES256 client (JWKS)': {
-      row: 'ES256 client (JWKS)', token: await signClient(es, ES_CLIENT, nowS), alg: 'ES256', issuer: ES_CLIENT, audience: AUDIENCE, key: es.publicKey, jwks: es.jwks,
+      row: 'ES256 client (JWKS)',
+      token: await signClient(es, ES_CLIENT, nowS),
+      alg: 'ES256',
+      issuer: ES_CLIENT,
+      audience: AUDIENCE,
+      key: es.publicKey,
+      jwks: es.jwks,
     },
   };
 }
@@ -159,16 +180,21 @@ export const BENCH_QUOTA_CONFIG: StageQuotaConfig = {
 export async function seedClients(deps: Deps, rs: ClientKey, es: ClientKey): Promise<{ secret: Buffer; deploymentKey: SigningKey }> {
   const now = new Date(deps.clock());
   const settings = (clientName: string) => ({ clientName, requiredClaims: [], audience: AUDIENCE, quota: BENCH_QUOTA });
-  const withApiKey = async (clientName: string) =>
-    deps.apiKeys.attach(clientName, await deps.apiKeys.seal(clientName, newApiKey(), now));
+  const withApiKey = async (clientName: string) => deps.apiKeys.attach(clientName, await deps.apiKeys.seal(clientName, newApiKey(), now));
   const { clientSecret } = await deps.clients.create(settings(HS_CLIENT), now);
   await withApiKey(HS_CLIENT);
-  for (const [name, key] of [[RS_CLIENT, rs], [ES_CLIENT, es]] as const) {
+  for (const [name, key] of [
+    [RS_CLIENT, rs],
+    [ES_CLIENT, es],
+  ] as const) {
     await deps.clients.create(settings(name), now);
     await withApiKey(name);
     const current = await deps.clients.get(name, true); // attach bumped the version
     if (!current) throw new Error(`seeding ${name} failed`);
-    const ok = await deps.clients.replace({ ...current, keys: { kind: 'jwks', jwks: key.jwks, updatedAt: now.toISOString() } }, current.version);
+    const ok = await deps.clients.replace(
+      { ...current, keys: { kind: 'jwks', jwks: key.jwks, updatedAt: now.toISOString() } },
+      current.version,
+    );
     if (!ok) throw new Error('seeding keys failed');
   }
   return { secret: Buffer.from(clientSecret, 'utf8'), deploymentKey: await deps.signingKeys.current() };
@@ -178,12 +204,25 @@ export async function storeWorld(): Promise<StoreWorld> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-'));
   const endpoint = process.env.DYNAMODB_ENDPOINT; // set by bench/dynamo.ts
   if (!endpoint) throw new Error('storeWorld needs DYNAMODB_ENDPOINT (startBenchDynamo)');
-  const store = await startEmbeddedStore({ dataDir, tenant: TENANT, stages: [STAGE], endpoint, tablePrefix: `b${randomBytes(3).toString('hex')}` });
+  const store = await startEmbeddedStore({
+    dataDir,
+    tenant: TENANT,
+    stages: [STAGE],
+    endpoint,
+    tablePrefix: `b${randomBytes(3).toString('hex')}`,
+  });
   const keyFile = path.join(dataDir, 'keyring.key');
   writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
   const env: RuntimeEnv = {
-    TENANT, STAGE, TABLE_NAME: store.tableNames[STAGE], KEYRING: 'local', LOCAL_KEY_FILE: keyFile,
-    DYNAMODB_ENDPOINT: store.endpoint, AUTHORIZER_CACHE_TTL: '60', LOCAL_MODE: '1', ISSUER,
+    TENANT,
+    STAGE,
+    TABLE_NAME: store.tableNames[STAGE],
+    KEYRING: 'local',
+    LOCAL_KEY_FILE: keyFile,
+    DYNAMODB_ENDPOINT: store.endpoint,
+    AUTHORIZER_CACHE_TTL: '60',
+    LOCAL_MODE: '1',
+    ISSUER,
   };
   const deps = buildDeps(env);
   const rs = clientKey('RS256', 'rs-1');

@@ -61,7 +61,8 @@ export function joseVerifier(c: RowCase): Verify {
 }
 
 export function fastJwtVerifier(c: RowCase): Verify {
-  const key = c.alg === 'HS256' ? (c.key as Buffer).toString('utf8') : (c.key as KeyObject).export({ format: 'pem', type: 'spki' }).toString();
+  const key =
+    c.alg === 'HS256' ? (c.key as Buffer).toString('utf8') : (c.key as KeyObject).export({ format: 'pem', type: 'spki' }).toString();
   const verify = createVerifier({
     key,
     algorithms: [c.alg],

@@ -38,7 +38,10 @@ const p99 = (xs: readonly number[]): number => {
 };
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-export async function runQuotaCost(options: { rounds: number; perRound: number; loadSeconds: number }, progress: (line: string) => void): Promise<QuotaCostResult> {
+export async function runQuotaCost(
+  options: { rounds: number; perRound: number; loadSeconds: number },
+  progress: (line: string) => void,
+): Promise<QuotaCostResult> {
   const world = await storeWorld();
   try {
     const deps = { ...world.deps, quotaConfig: BENCH_QUOTA_CONFIG };
@@ -46,10 +49,26 @@ export async function runQuotaCost(options: { rounds: number; perRound: number; 
     const counted = httpHandler('api', operations, { clock: deps.clock, checkCaller: revocationCheck(deps), admit: quotaMeter(deps) });
     const uncounted = httpHandler('api', operations, { clock: deps.clock, checkCaller: revocationCheck(deps) });
     const nowS = Math.floor(Date.now() / 1000);
-    const ctx = toAuthorizerContext({ clientName: HS_CLIENT, scope: ['read'], tokenKind: 'client-hs256', alg: 'HS256', sub: 'user-42', issuedAt: nowS, expiresAt: nowS + 3600, jti: 'bench-jti' });
+    const ctx = toAuthorizerContext({
+      clientName: HS_CLIENT,
+      scope: ['read'],
+      tokenKind: 'client-hs256',
+      alg: 'HS256',
+      sub: 'user-42',
+      issuedAt: nowS,
+      expiresAt: nowS + 3600,
+      jti: 'bench-jti',
+    });
     const event = {
-      resource: '/v1/auth/verify', path: '/v1/auth/verify', httpMethod: 'GET', headers: {}, body: null, isBase64Encoded: false,
-      pathParameters: null, queryStringParameters: null, requestContext: { authorizer: ctx },
+      resource: '/v1/auth/verify',
+      path: '/v1/auth/verify',
+      httpMethod: 'GET',
+      headers: {},
+      body: null,
+      isBase64Encoded: false,
+      pathParameters: null,
+      queryStringParameters: null,
+      requestContext: { authorizer: ctx },
     } as unknown as APIGatewayProxyEvent;
     const calls = countDynamoCalls(deps.doc);
     const call = async (h: typeof counted): Promise<number> => {
@@ -69,8 +88,15 @@ export async function runQuotaCost(options: { rounds: number; perRound: number; 
       for (let i = 0; i < 50; i++) await call(h);
       const c = calls.snapshot();
       const per = (n: number) => round2(n / 50);
-      return { ...c, reads: per(c.reads), writes: per(c.writes), sequential: per(c.sequential), readUnits: per(c.readUnits), writeUnits: per(c.writeUnits),
-        byOperation: Object.fromEntries(Object.entries(c.byOperation).map(([op, n]) => [op, per(n)])) };
+      return {
+        ...c,
+        reads: per(c.reads),
+        writes: per(c.writes),
+        sequential: per(c.sequential),
+        readUnits: per(c.readUnits),
+        writeUnits: per(c.writeUnits),
+        byOperation: Object.fromEntries(Object.entries(c.byOperation).map(([op, n]) => [op, per(n)])),
+      };
     };
     const dynamoWith = await perRequest(counted);
     const dynamoWithout = await perRequest(uncounted);
@@ -84,12 +110,14 @@ export async function runQuotaCost(options: { rounds: number; perRound: number; 
     let requests = 0;
     const until = performance.now() + options.loadSeconds * 1000;
     const started = performance.now();
-    await Promise.all(Array.from({ length: callers }, async () => {
-      while (performance.now() < until) {
-        await call(counted);
-        requests++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        while (performance.now() < until) {
+          await call(counted);
+          requests++;
+        }
+      }),
+    );
     const elapsed = (performance.now() - started) / 1000;
     const result: QuotaCostResult = {
       store: world.store.kind === 'external' ? 'DynamoDB Local' : world.store.kind,
@@ -100,7 +128,13 @@ export async function runQuotaCost(options: { rounds: number; perRound: number; 
       addedP50Ms: round2(median(samples.with) - median(samples.without)),
       addedWritesPerRequest: round2(dynamoWith.writes - dynamoWithout.writes),
       addedSequentialRoundTrips: round2(dynamoWith.sequential - dynamoWithout.sequential),
-      load: { callers, seconds: round2(elapsed), requests, hottestItemWritesPerSecond: Math.round(requests / elapsed), maxWritesPerItem: MAX_WRITES_PER_ITEM },
+      load: {
+        callers,
+        seconds: round2(elapsed),
+        requests,
+        hottestItemWritesPerSecond: Math.round(requests / elapsed),
+        maxWritesPerItem: MAX_WRITES_PER_ITEM,
+      },
     };
     return result;
   } finally {

@@ -32,7 +32,8 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section
 function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = [headers, ...rows].map((r) => r.map(String));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
+  const line = (r: readonly string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(cells[0] as string[]), sep, ...cells.slice(1).map(line)].join('\n');
 }
@@ -50,21 +51,58 @@ function printCore(rows: readonly CoreRow[], store: string): void {
       ]),
     ),
   );
-  console.log('targets: ours ≥80% of raw (RS256/ES256), ≥50% (HS256), ahead of aws-jwt-verify and fast-jwt; handler (store) ≥60% (HS256), ≥80% (RS256/ES256)');
+  console.log(
+    'targets: ours ≥80% of raw (RS256/ES256), ≥50% (HS256), ahead of aws-jwt-verify and fast-jwt; handler (store) ≥60% (HS256), ≥80% (RS256/ES256)',
+  );
 }
 
 function printCold(c: ColdStartResult): void {
   console.log('\nBundles (esbuild as lib/bundled-function.ts: minified, cjs, node22, SDK ES module builds, SDK bundled)');
-  console.log(table(['function', 'bytes', 'KB'], c.bundles.map((b) => [b.function, b.bytes, (b.bytes / 1024).toFixed(1)])));
+  console.log(
+    table(
+      ['function', 'bytes', 'KB'],
+      c.bundles.map((b) => [b.function, b.bytes, (b.bytes / 1024).toFixed(1)]),
+    ),
+  );
   const cpu = (f: ColdStartFigures) => `${f.cpu.bootstrapMs} / ${f.cpu.moduleLoadMs} / ${f.cpu.firstInvokeMs}`;
-  const headers = ['spawn → first answer', 'over node -e 0', 'bootstrap', 'module load', '1st invoke', '2nd invoke', 'CPU: boot / load / 1st', 'warm: wall / CPU ms, log B'];
+  const headers = [
+    'spawn → first answer',
+    'over node -e 0',
+    'bootstrap',
+    'module load',
+    '1st invoke',
+    '2nd invoke',
+    'CPU: boot / load / 1st',
+    'warm: wall / CPU ms, log B',
+  ];
   const warm = (f: ColdStartFigures) => `${f.warm.wallMs} / ${f.warm.cpuMs}, ${f.warm.logBytes}`;
-  const cells = (f: ColdStartFigures) => [f.firstAnswerMs, f.overheadMs, f.bootstrapMs, f.moduleLoadMs, f.firstInvokeMs, f.secondInvokeMs, cpu(f), warm(f)];
-  console.log(`\nCold start, ms (median of ${c.runs} runs; ${c.store}); node -e 0: ${c.nodeBaseline.wallMs} ms wall, ${c.nodeBaseline.cpuMs} ms CPU`);
-  console.log(table(['function (first request)', ...headers], c.functions.map((f) => [`${f.function} (${f.firstRequest})`, ...cells(f)])));
+  const cells = (f: ColdStartFigures) => [
+    f.firstAnswerMs,
+    f.overheadMs,
+    f.bootstrapMs,
+    f.moduleLoadMs,
+    f.firstInvokeMs,
+    f.secondInvokeMs,
+    cpu(f),
+    warm(f),
+  ];
+  console.log(
+    `\nCold start, ms (median of ${c.runs} runs; ${c.store}); node -e 0: ${c.nodeBaseline.wallMs} ms wall, ${c.nodeBaseline.cpuMs} ms CPU`,
+  );
+  console.log(
+    table(
+      ['function (first request)', ...headers],
+      c.functions.map((f) => [`${f.function} (${f.firstRequest})`, ...cells(f)]),
+    ),
+  );
   console.log('\nAuthorizer levers: the deployed bundle with one setting changed');
-  console.log(table(['authorizer bundle', 'bytes', ...headers], c.levers.map((l) => [l.lever, l.bytes, ...cells(l)])));
-  console.log('\nDynamoDB calls of a container\'s first authorizer request (fresh caches), then its second');
+  console.log(
+    table(
+      ['authorizer bundle', 'bytes', ...headers],
+      c.levers.map((l) => [l.lever, l.bytes, ...cells(l)]),
+    ),
+  );
+  console.log("\nDynamoDB calls of a container's first authorizer request (fresh caches), then its second");
   console.log(
     table(
       ['token', 'reads', 'writes', 'sequential round trips', 'read units', 'second: reads'],
@@ -78,25 +116,55 @@ function printE2e(e: EndToEndResult): void {
   console.log(`\nEnd to end: local gateway (${e.store}), autocannon ${e.connections} connections × ${e.durationSeconds} s`);
   console.log(
     table(
-      ['request', 'authorizer cache', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'DynamoDB reads/req', 'writes/req', 'RRU/req', 'WRU/req'],
+      [
+        'request',
+        'authorizer cache',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'non-2xx',
+        'DynamoDB reads/req',
+        'writes/req',
+        'RRU/req',
+        'WRU/req',
+      ],
       e.runs.map((r) => [
-        r.name, r.authorizerCache, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx,
-        r.dynamoPerRequest.reads, r.dynamoPerRequest.writes, r.dynamoPerRequest.readUnits, r.dynamoPerRequest.writeUnits,
+        r.name,
+        r.authorizerCache,
+        r.requestsPerSecond,
+        r.p50Ms,
+        r.p99Ms,
+        r.errors,
+        r.non2xx,
+        r.dynamoPerRequest.reads,
+        r.dynamoPerRequest.writes,
+        r.dynamoPerRequest.readUnits,
+        r.dynamoPerRequest.writeUnits,
       ]),
     ),
   );
   console.log('DynamoDB calls per request by operation:');
   for (const r of e.runs) {
-    const ops = Object.entries(r.dynamoPerRequest.byOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+    const ops = Object.entries(r.dynamoPerRequest.byOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
     console.log(`  ${r.name} (cache ${r.authorizerCache}): ${ops || 'none'}`);
   }
   console.log('target: /v1/auth/verify p99 ≤ 5 ms at 50 connections');
 }
 
 function printCost(c: CostTable): void {
-  console.log(`\nCost per million authenticated requests, USD (${c.route}; ${c.region} list prices of ${c.priceListCompiled}, bench/prices.json)`);
+  console.log(
+    `\nCost per million authenticated requests, USD (${c.route}; ${c.region} list prices of ${c.priceListCompiled}, bench/prices.json)`,
+  );
   const hits = HIT_RATIOS.map((h) => `${Math.round(h * 100)} % cache hits`);
-  console.log(table(['item', ...hits, 'per request'], [...c.lines.map((l) => [l.item, ...l.usd.map((u) => u.toFixed(3)), l.basis]), ['total', ...c.total.map((u) => u.toFixed(3)), '']]));
+  console.log(
+    table(
+      ['item', ...hits, 'per request'],
+      [...c.lines.map((l) => [l.item, ...l.usd.map((u) => u.toFixed(3)), l.basis]), ['total', ...c.total.map((u) => u.toFixed(3)), '']],
+    ),
+  );
   console.log(`dominant line: ${c.dominant}`);
 }
 
@@ -116,27 +184,57 @@ function printOracle(o: ClientOracleResult): void {
 }
 
 function printQuota(q: QuotaCostResult): void {
-  console.log(`\nCost of quota counting: the api handler, GET /v1/auth/verify, one request at a time (${q.store}; ${q.rounds} rounds × ${q.requestsPerRound})`);
+  console.log(
+    `\nCost of quota counting: the api handler, GET /v1/auth/verify, one request at a time (${q.store}; ${q.rounds} rounds × ${q.requestsPerRound})`,
+  );
   console.log(
     table(
       ['handler', 'p50 ms', 'p99 ms', 'DynamoDB reads/req', 'writes/req', 'sequential round trips/req', 'by operation'],
       [
-        ['with counting', q.withCounting.p50Ms, q.withCounting.p99Ms, q.withCounting.dynamo.reads, q.withCounting.dynamo.writes, q.withCounting.dynamo.sequential,
-          Object.entries(q.withCounting.dynamo.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')],
-        ['without', q.withoutCounting.p50Ms, q.withoutCounting.p99Ms, q.withoutCounting.dynamo.reads, q.withoutCounting.dynamo.writes, q.withoutCounting.dynamo.sequential,
-          Object.entries(q.withoutCounting.dynamo.byOperation).map(([op, n]) => `${op} ${n}`).join(', ')],
+        [
+          'with counting',
+          q.withCounting.p50Ms,
+          q.withCounting.p99Ms,
+          q.withCounting.dynamo.reads,
+          q.withCounting.dynamo.writes,
+          q.withCounting.dynamo.sequential,
+          Object.entries(q.withCounting.dynamo.byOperation)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', '),
+        ],
+        [
+          'without',
+          q.withoutCounting.p50Ms,
+          q.withoutCounting.p99Ms,
+          q.withoutCounting.dynamo.reads,
+          q.withoutCounting.dynamo.writes,
+          q.withoutCounting.dynamo.sequential,
+          Object.entries(q.withoutCounting.dynamo.byOperation)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', '),
+        ],
       ],
     ),
   );
-  console.log(`counting adds ${q.addedWritesPerRequest} writes, ${q.addedSequentialRoundTrips} sequential round trips and ${q.addedP50Ms} ms (p50) per request`);
-  console.log(`counter writes on the busiest item under ${q.load.callers} concurrent callers: ${q.load.hottestItemWritesPerSecond}/s (${q.load.requests} requests in ${q.load.seconds} s; an item may take ${q.load.maxWritesPerItem}/s, tiers above that are sharded)`);
+  console.log(
+    `counting adds ${q.addedWritesPerRequest} writes, ${q.addedSequentialRoundTrips} sequential round trips and ${q.addedP50Ms} ms (p50) per request`,
+  );
+  console.log(
+    `counter writes on the busiest item under ${q.load.callers} concurrent callers: ${q.load.hottestItemWritesPerSecond}/s (${q.load.requests} requests in ${q.load.seconds} s; an item may take ${q.load.maxWritesPerItem}/s, tiers above that are sharded)`,
+  );
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
   const results: Record<string, unknown> = {
-    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, loadAverageAtStart: loadavg().map((l) => Math.round(l * 10) / 10) },
+    machine: {
+      nproc: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverageAtStart: loadavg().map((l) => Math.round(l * 10) / 10),
+    },
     date: new Date().toISOString(),
     quick: args.quick,
   };
@@ -155,7 +253,10 @@ async function main(): Promise<void> {
     printCold(cold);
   }
   if (args.only.has('quota')) {
-    const quota = await runQuotaCost({ rounds: args.quick ? 5 : 15, perRound: args.quick ? 20 : 40, loadSeconds: args.quick ? 3 : 8 }, progress);
+    const quota = await runQuotaCost(
+      { rounds: args.quick ? 5 : 15, perRound: args.quick ? 20 : 40, loadSeconds: args.quick ? 3 : 8 },
+      progress,
+    );
     results.quotaCost = quota;
     printQuota(quota);
   }
@@ -166,7 +267,11 @@ async function main(): Promise<void> {
   }
   // From this run's figures only: needs the cold-start (per-invocation times, log bytes) and e2e (DynamoDB units) sections.
   if (results.coldStart && results.endToEnd) {
-    const cost = costTable((results.core as { rows: CoreRow[] } | undefined)?.rows, results.coldStart as ColdStartResult, results.endToEnd as EndToEndResult);
+    const cost = costTable(
+      (results.core as { rows: CoreRow[] } | undefined)?.rows,
+      results.coldStart as ColdStartResult,
+      results.endToEnd as EndToEndResult,
+    );
     results.cost = cost;
     printCost(cost);
   }

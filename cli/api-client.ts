@@ -47,7 +47,17 @@ export interface ApiClient {
   toError(call: ApiCall, answer: ApiAnswer): CliError;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 /** Duck-typed: fetch's errors may come from another realm (test runners), so no instanceof. */
 function networkCode(err: unknown): string | undefined {
@@ -89,7 +99,8 @@ function defaultHint(code: string, status: number, target: Target, operator: boo
 function describe(body: unknown, text: string): { code: string; description: string } {
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
-    if (typeof b.error === 'string') return { code: b.error, description: typeof b.error_description === 'string' ? b.error_description : '' };
+    if (typeof b.error === 'string')
+      return { code: b.error, description: typeof b.error_description === 'string' ? b.error_description : '' };
     // API Gateway's own answers (IAM refusals) are {"message": ...}.
     if (typeof b.message === 'string' || typeof b.Message === 'string') return { code: '', description: String(b.message ?? b.Message) };
   }
@@ -119,19 +130,31 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   const send = async (call: ApiCall): Promise<ApiAnswer> => {
     const url = new URL(`${target.baseUrl}${call.path}`);
-    const body = call.form !== undefined ? new URLSearchParams(call.form).toString() : call.body === undefined ? undefined : JSON.stringify(call.body);
+    const body =
+      call.form !== undefined ? new URLSearchParams(call.form).toString() : call.body === undefined ? undefined : JSON.stringify(call.body);
     const contentType = call.form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
-    let headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': contentType }), ...call.headers };
+    let headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': contentType }),
+      ...call.headers,
+    };
     if (call.operator) headers = await operatorHeaders(call.method, url, headers, body);
     let res: Response;
     try {
-      res = await fetch(url, { method: call.method, headers, signal: AbortSignal.timeout(timeoutMs), ...(body === undefined ? {} : { body }) });
+      res = await fetch(url, {
+        method: call.method,
+        headers,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(body === undefined ? {} : { body }),
+      });
     } catch (err) {
       const code = networkCode(err);
       if (code === undefined) throw err;
       const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
       throw new CliError(EXIT.network, `Could not reach ${url.origin} (${code})`, {
-        hint: local ? 'is the local gateway running? start it with: npm start' : 'check the URL, your network/VPN, and that the stage is deployed',
+        hint: local
+          ? 'is the local gateway running? start it with: npm start'
+          : 'check the URL, your network/VPN, and that the stage is deployed',
         cause: err,
       });
     }

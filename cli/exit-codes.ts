@@ -31,4 +31,5 @@ export class CliError extends Error {
   }
 }
 
-export const usageError = (message: string, hint?: string): CliError => new CliError(EXIT.usage, message, hint === undefined ? {} : { hint });
+export const usageError = (message: string, hint?: string): CliError =>
+  new CliError(EXIT.usage, message, hint === undefined ? {} : { hint });

@@ -33,15 +33,30 @@ export function buildProgram(deps: ContextDeps): Command {
     .option('--url <baseUrl>', 'stage base URL (or WK_URL)')
     .option('--tenant <name>', 'tenant name from tenants.json (with --stage)')
     .addOption(new Option('--stage <stage>', 'stage (with --tenant)').choices(['sandbox', 'prod']))
-    .option('--outputs-file <path>', `CDK outputs file or folder of them (or WK_CDK_OUTPUTS; default ${DEFAULT_OUTPUTS_DIR}/ and ${LEGACY_OUTPUTS_FILE})`)
-    .addOption(new Option('--auth <mode>', 'operator auth: iam (SigV4), admin-key, or auto by host').choices(['auto', 'iam', 'admin-key']).default('auto'))
+    .option(
+      '--outputs-file <path>',
+      `CDK outputs file or folder of them (or WK_CDK_OUTPUTS; default ${DEFAULT_OUTPUTS_DIR}/ and ${LEGACY_OUTPUTS_FILE})`,
+    )
+    .addOption(
+      new Option('--auth <mode>', 'operator auth: iam (SigV4), admin-key, or auto by host')
+        .choices(['auto', 'iam', 'admin-key'])
+        .default('auto'),
+    )
     .option('--region <region>', 'AWS region for SigV4 (default: from the execute-api host)')
     .option('--admin-key <key>', 'local operator key (prefer WK_ADMIN_KEY)')
     .option('--timeout <seconds>', 'per-request timeout', '15')
     .option('--json', 'machine-readable output')
     .showHelpAfterError()
     .addHelpText('after', EPILOG);
-  for (const cmd of [clientCommand(deps), revokeCommand(deps), usageCommand(deps), sessionsCommand(deps), tokenCommand(deps), signingKeyCommand(deps)]) program.addCommand(cmd);
+  for (const cmd of [
+    clientCommand(deps),
+    revokeCommand(deps),
+    usageCommand(deps),
+    sessionsCommand(deps),
+    tokenCommand(deps),
+    signingKeyCommand(deps),
+  ])
+    program.addCommand(cmd);
   return program;
 }
 
@@ -53,7 +68,13 @@ function applyToAll(cmd: Command, io: Io): void {
 
 function report(err: CliError, io: Io, json: boolean): void {
   if (json) {
-    const body = { error: err.code ?? (err.exitCode === EXIT.network ? 'network_error' : 'usage_error'), message: err.message, ...(err.status ? { status: err.status } : {}), ...(err.hint ? { hint: err.hint } : {}), exitCode: err.exitCode };
+    const body = {
+      error: err.code ?? (err.exitCode === EXIT.network ? 'network_error' : 'usage_error'),
+      message: err.message,
+      ...(err.status ? { status: err.status } : {}),
+      ...(err.hint ? { hint: err.hint } : {}),
+      exitCode: err.exitCode,
+    };
     io.stderr(`${JSON.stringify(body)}\n`);
   } else {
     io.stderr(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);

@@ -34,7 +34,14 @@ export function fieldTable(record: Readonly<Record<string, unknown>>): string {
 export function listTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = [columns.map(String), ...rows.map((r) => r.map(cell))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export class Printer {

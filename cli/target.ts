@@ -9,9 +9,7 @@ import { STAGES, type StageName } from '../lambdas/gateway/settings';
 import { stackNameFor } from '../lib/tenant-config';
 import { usageError } from './exit-codes';
 
-export type OperatorAuth =
-  | { readonly kind: 'iam'; readonly region: string }
-  | { readonly kind: 'admin-key' };
+export type OperatorAuth = { readonly kind: 'iam'; readonly region: string } | { readonly kind: 'admin-key' };
 
 export interface Target {
   /** The stage base URL without a trailing slash, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/prod`. */
@@ -52,7 +50,9 @@ const DEPLOY_HINT = (stackName: string, tenant: string) =>
 function outputsSources(given: string | undefined): string[] {
   const expand = (p: string): string[] =>
     statSync(p).isDirectory()
-      ? readdirSync(p).filter((f) => f.endsWith('.json')).map((f) => path.join(p, f))
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => path.join(p, f))
       : [p];
   const candidates = given !== undefined ? [path.resolve(given)] : [path.resolve(LEGACY_OUTPUTS_FILE), path.resolve(DEFAULT_OUTPUTS_DIR)];
   const files = candidates.filter((p) => existsSync(p)).flatMap(expand);
@@ -67,7 +67,8 @@ function readOutputsUrl(given: string | undefined, tenant: string, stage: StageN
   const stackName = stackNameFor(tenant, stage);
   const files = outputsSources(given);
   if (files.length === 0) {
-    const where = given !== undefined ? path.resolve(given) : `${path.resolve(DEFAULT_OUTPUTS_DIR)}/ or ${path.resolve(LEGACY_OUTPUTS_FILE)}`;
+    const where =
+      given !== undefined ? path.resolve(given) : `${path.resolve(DEFAULT_OUTPUTS_DIR)}/ or ${path.resolve(LEGACY_OUTPUTS_FILE)}`;
     throw usageError(`No CDK outputs file at ${where}`, DEPLOY_HINT(stackName, tenant));
   }
   let url: string | undefined;
@@ -112,7 +113,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Targ
   let outputsRegion: string | undefined;
   if (opts.tenant !== undefined || (raw === undefined && opts.stage !== undefined)) {
     if (opts.url !== undefined) throw usageError('Give either --url or --tenant with --stage, not both');
-    if (opts.tenant === undefined || opts.stage === undefined) throw usageError('--tenant and --stage go together', 'e.g. --tenant acme --stage sandbox');
+    if (opts.tenant === undefined || opts.stage === undefined)
+      throw usageError('--tenant and --stage go together', 'e.g. --tenant acme --stage sandbox');
     if (!(STAGES as readonly string[]).includes(opts.stage)) throw usageError(`--stage must be one of ${STAGES.join(', ')}`);
     const found = readOutputsUrl(opts.outputsFile ?? env.WK_CDK_OUTPUTS, opts.tenant.toLowerCase(), opts.stage as StageName);
     raw = found.url;
@@ -143,7 +145,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Targ
     operatorAuth = { kind: 'admin-key' };
   } else if (mode === 'iam' || mode === 'auto') {
     const region = opts.region ?? hostRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (!region) throw usageError('SigV4 signing needs a region', 'give --region (it is read from *.execute-api.<region>.amazonaws.com hosts)');
+    if (!region)
+      throw usageError('SigV4 signing needs a region', 'give --region (it is read from *.execute-api.<region>.amazonaws.com hosts)');
     operatorAuth = { kind: 'iam', region };
   } else {
     throw usageError(`--auth must be auto, iam or admin-key (got ${mode})`);

@@ -50,7 +50,12 @@ if (require.main === module) {
     console.error('Set WK_CLIENT_NAME and WK_CLIENT_SECRET (npx workoutkit client create <name> prints the secret once).');
     process.exit(2);
   }
-  runHs256Example({ baseUrl: env.WK_BASE_URL ?? env.BASE_URL ?? 'http://127.0.0.1:3000/sandbox', clientName, clientSecret, ...(env.WK_SUB ? { sub: env.WK_SUB } : {}) }).then(
+  runHs256Example({
+    baseUrl: env.WK_BASE_URL ?? env.BASE_URL ?? 'http://127.0.0.1:3000/sandbox',
+    clientName,
+    clientSecret,
+    ...(env.WK_SUB ? { sub: env.WK_SUB } : {}),
+  }).then(
     (entity) => console.log(JSON.stringify(entity, null, 2)),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

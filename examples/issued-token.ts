@@ -20,7 +20,8 @@ export async function runIssuedTokenExample(o: IssuedTokenOptions): Promise<Reco
   });
   const issued = (await res.json()) as { token?: string; expiresAt?: string; error?: string; error_description?: string };
   // Act on the error code, not the text: invalid_client means a wrong name or secret (the same answer for both).
-  if (res.status !== 200 || !issued.token) throw new Error(`POST /authtoken answered ${res.status}: ${issued.error} — ${issued.error_description}`);
+  if (res.status !== 200 || !issued.token)
+    throw new Error(`POST /authtoken answered ${res.status}: ${issued.error} — ${issued.error_description}`);
   const verify = await fetch(`${o.baseUrl}/v1/auth/verify`, { headers: { authorization: `Bearer ${issued.token}` } });
   const body = (await verify.json()) as { error?: string; [name: string]: unknown };
   if (verify.status !== 200) throw new Error(`GET /v1/auth/verify answered ${verify.status}: ${body.error}`);
@@ -33,7 +34,11 @@ if (require.main === module) {
     console.error('Set WK_CLIENT_NAME and WK_CLIENT_SECRET (npx workoutkit client create <name> prints the secret once).');
     process.exit(2);
   }
-  runIssuedTokenExample({ baseUrl: env.WK_BASE_URL ?? 'http://127.0.0.1:3000/sandbox', clientName: env.WK_CLIENT_NAME, clientSecret: env.WK_CLIENT_SECRET }).then(
+  runIssuedTokenExample({
+    baseUrl: env.WK_BASE_URL ?? 'http://127.0.0.1:3000/sandbox',
+    clientName: env.WK_CLIENT_NAME,
+    clientSecret: env.WK_CLIENT_SECRET,
+  }).then(
     (entity) => console.log(JSON.stringify(entity, null, 2)),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

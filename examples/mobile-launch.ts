@@ -50,7 +50,11 @@ const QUERY = `query Launch($id: ID!) {
   }
 }`;
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
@@ -79,7 +83,11 @@ export async function runMobileLaunch(o: MobileLaunchOptions): Promise<MobileLau
   const deviceId = randomUUID().toUpperCase();
 
   // 2. GraphQL fetch with the device id.
-  const gql = await post(`${o.baseUrl}/graphql`, { query: QUERY, variables: { id: sessionId } }, { authorization: `Bearer ${token}`, 'x-workoutkit-device': deviceId });
+  const gql = await post(
+    `${o.baseUrl}/graphql`,
+    { query: QUERY, variables: { id: sessionId } },
+    { authorization: `Bearer ${token}`, 'x-workoutkit-device': deviceId },
+  );
   if (gql.status !== 200) throw describeError('POST /graphql', gql);
   const session = (gql.body.data as { publicWorkoutSession?: Record<string, unknown> } | undefined)?.publicWorkoutSession;
   const launchToken = (gql.body.extensions as { workoutkit?: { token?: string } } | undefined)?.workoutkit?.token;
@@ -92,7 +100,12 @@ export async function runMobileLaunch(o: MobileLaunchOptions): Promise<MobileLau
 
   // 4. Someone edits the payload before handing it to the SDK: the digest no longer matches.
   const modified = { ...session, title: `${String(session.title)} (unlocked)` };
-  const refused = await post(`${o.baseUrl}/v1/sdk/launch`, { token: launchToken, deviceId, sessionId, payloadDigest: payloadDigest(graphqlPayload(modified)) });
+  const refused = await post(`${o.baseUrl}/v1/sdk/launch`, {
+    token: launchToken,
+    deviceId,
+    sessionId,
+    payloadDigest: payloadDigest(graphqlPayload(modified)),
+  });
   if (refused.status === 200) throw new Error('a modified payload was accepted by POST /v1/sdk/launch');
 
   return {
@@ -101,7 +114,11 @@ export async function runMobileLaunch(o: MobileLaunchOptions): Promise<MobileLau
     title: String(session.title),
     payloadDigest: digest,
     launch: launched.body as MobileLaunchResult['launch'],
-    modifiedPayload: { status: refused.status, error: String(refused.body.error), error_description: String(refused.body.error_description) },
+    modifiedPayload: {
+      status: refused.status,
+      error: String(refused.body.error),
+      error_description: String(refused.body.error_description),
+    },
   };
 }
 

@@ -56,7 +56,11 @@ export async function runExample(o: ExampleOptions): Promise<ExampleResult> {
 
   // 2. Register the public key (the client is created first if it does not exist yet).
   const admin = { 'content-type': 'application/json', 'x-workoutkit-admin-key': o.adminKey };
-  const created = await call(`${o.baseUrl}/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ clientName: o.clientName }) });
+  const created = await call(`${o.baseUrl}/admin/clients`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ clientName: o.clientName }),
+  });
   if (created.status !== 201 && created.status !== 409) throw new Error(`create client: ${created.status} ${JSON.stringify(created.body)}`);
   const registered = await call(`${o.baseUrl}/admin/clients/${o.clientName}/keys`, {
     method: 'PUT',
@@ -82,7 +86,9 @@ export async function runExample(o: ExampleOptions): Promise<ExampleResult> {
 
   // 4. A session payload for user-123 (no X-WorkoutKit-Device: a backend needs no launch token).
   const sessionId = o.sessionId ?? 'hiit-20-core';
-  const read = await call(`${o.baseUrl}/v1/${encodeURIComponent(o.clientName)}/sessions/${encodeURIComponent(sessionId)}`, { headers: { authorization: `Bearer ${token}` } });
+  const read = await call(`${o.baseUrl}/v1/${encodeURIComponent(o.clientName)}/sessions/${encodeURIComponent(sessionId)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (read.status !== 200) throw new Error(`session: ${read.status} ${JSON.stringify(read.body)}`);
   return { entity: verified.body, session: { id: read.body.id, type: read.body.type, title: read.body.title } };
 }

@@ -92,17 +92,20 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
 export const FUNCTION_ACKNOWLEDGMENTS = [
   {
     id: 'AwsSolutions-L1',
-    reason: 'Runtime pinned to NODEJS_22_X on purpose: the bundle is built for esbuild target node22 and cdk.json sets ' +
+    reason:
+      'Runtime pinned to NODEJS_22_X on purpose: the bundle is built for esbuild target node22 and cdk.json sets ' +
       'useLatestRuntimeVersion=false; a runtime upgrade is a deliberate change (target, runtime, tests), never a side effect.',
   },
   {
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup/CreateLogStream/PutLogEvents (no data access); ' +
-      'the runtime writes to the function\'s own log group, owned by this stack with a set retention.',
+    reason:
+      'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup/CreateLogStream/PutLogEvents (no data access); ' +
+      "the runtime writes to the function's own log group, owned by this stack with a set retention.",
   },
   {
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'The only Resource "*" on a function role is xray:PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE); ' +
+    reason:
+      'The only Resource "*" on a function role is xray:PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE); ' +
       'X-Ray has no resource-level permissions. test/cdk/cdk-nag.test.ts checks no other action gets "*".',
   },
 ] as const;

@@ -3,11 +3,7 @@
  * the shape AWS::ApiGateway::GatewayResponse wants. Kept free of CDK types so it is easy to
  * test and so the local gateway's divergences are listed in one place.
  */
-import {
-  GATEWAY_RESPONSES,
-  type GatewayResponseTemplate,
-  type GatewayResponseType,
-} from '../lambdas/gateway/gateway-responses';
+import { GATEWAY_RESPONSES, type GatewayResponseTemplate, type GatewayResponseType } from '../lambdas/gateway/gateway-responses';
 
 export interface MappedGatewayResponse {
   readonly type: GatewayResponseType;

@@ -146,7 +146,8 @@ export class StageApi extends Construct {
       if (route.auth === 'none') {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by the contract (ROUTES auth: none; ${route.summary}): ` +
+          reason:
+            `${route.method} ${route.path} is public by the contract (ROUTES auth: none; ${route.summary}): ` +
             'it either authenticates the caller from the request itself (client secret, launch token) or serves public content.',
         });
       }
@@ -167,12 +168,14 @@ export class StageApi extends Construct {
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
-        reason: 'Handlers validate bodies and parameters against the contract (bounded inputs, 400 invalid_request); ' +
+        reason:
+          'Handlers validate bodies and parameters against the contract (bounded inputs, 400 invalid_request); ' +
           'the API defines no models, so an API Gateway request validator would check nothing and only mask this rule.',
       },
       {
         id: 'AwsSolutions-COG4',
-        reason: 'No Cognito: B2B clients authenticate with gateway-issued JWTs checked by the custom REQUEST Lambda ' +
+        reason:
+          'No Cognito: B2B clients authenticate with gateway-issued JWTs checked by the custom REQUEST Lambda ' +
           'authorizers, operators with IAM SigV4; public routes are acknowledged one by one (APIG4).',
       },
     );

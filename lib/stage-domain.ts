@@ -30,7 +30,9 @@ export class StageDomain extends Construct {
     const certRegion = domain.certificateArn.split(':')[3];
     // A regional domain only takes a certificate of its own region; fail at synth, not deploy.
     if (!Token.isUnresolved(region) && certRegion !== region) {
-      throw new Error(`the certificate of ${domain.name} is in ${certRegion}, the stage in ${region}: regional domains need one in ${region}`);
+      throw new Error(
+        `the certificate of ${domain.name} is in ${certRegion}, the stage in ${region}: regional domains need one in ${region}`,
+      );
     }
     this.domainName = new apigw.DomainName(this, 'Domain', {
       domainName: domain.name,
@@ -41,7 +43,10 @@ export class StageDomain extends Construct {
     // No basePath: the stage answers at the domain's root, as its base URL says.
     new apigw.BasePathMapping(this, 'Mapping', { domainName: this.domainName, restApi: api, stage: api.deploymentStage });
     if (domain.hostedZone) {
-      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: domain.hostedZone.id, zoneName: domain.hostedZone.name });
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+        hostedZoneId: domain.hostedZone.id,
+        zoneName: domain.hostedZone.name,
+      });
       new route53.ARecord(this, 'Alias', {
         zone,
         recordName: `${domain.name}.`,

@@ -231,36 +231,73 @@ export class StageMonitoring extends Construct {
       new cw.GraphWidget({ title, left, width: 8, height: 6, ...extra });
 
     this.dashboard = new cw.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
-    this.dashboard.addWidgets(
-      new cw.TextWidget({ markdown: `# WorkoutKit ${props.tenant} / ${props.stage}`, width: 24, height: 1 }),
-    );
+    this.dashboard.addWidgets(new cw.TextWidget({ markdown: `# WorkoutKit ${props.tenant} / ${props.stage}`, width: 24, height: 1 }));
     this.dashboard.addWidgets(
       graph(WIDGET.requests, [requests]),
       graph(WIDGET.errors, [gateway('4XXError', 'Sum', '4xx'), serverErrors], { right: [serverErrorRate] }),
-      graph(WIDGET.latency, ['p50', 'p90', 'p99'].map((p) => gateway('Latency', p, p))),
+      graph(
+        WIDGET.latency,
+        ['p50', 'p90', 'p99'].map((p) => gateway('Latency', p, p)),
+      ),
     );
     this.dashboard.addWidgets(
-      graph(WIDGET.denials, DENIAL_REASONS.map((r) => emf(METRIC.authorizations, { [DIMENSION.outcome]: 'deny', [DIMENSION.reason]: r }, 'Sum', r)), { stacked: true, width: 6 }),
-      graph(WIDGET.tokenKinds, TOKEN_KINDS.map((k) => emf(METRIC.authorizations, { [DIMENSION.tokenKind]: k, [DIMENSION.outcome]: 'allow' }, 'Sum', k)), { stacked: true, width: 6 }),
+      graph(
+        WIDGET.denials,
+        DENIAL_REASONS.map((r) => emf(METRIC.authorizations, { [DIMENSION.outcome]: 'deny', [DIMENSION.reason]: r }, 'Sum', r)),
+        { stacked: true, width: 6 },
+      ),
+      graph(
+        WIDGET.tokenKinds,
+        TOKEN_KINDS.map((k) => emf(METRIC.authorizations, { [DIMENSION.tokenKind]: k, [DIMENSION.outcome]: 'allow' }, 'Sum', k)),
+        { stacked: true, width: 6 },
+      ),
       // x-api-key on the public-read routes: refusals are unknown or revoked keys.
-      graph(WIDGET.apiKeys, OUTCOMES.map((o) =>
-        emf(METRIC.authorizations, { [DIMENSION.tokenKind]: 'api-key', [DIMENSION.outcome]: o }, 'Sum', o === 'allow' ? 'allowed' : 'refused')), { width: 6 }),
-      graph(WIDGET.authorizerLatency, ['p50', 'p99'].map((p) =>
-        emf(METRIC.authorizerLatency, { [DIMENSION.outcome]: 'allow', [DIMENSION.reason]: 'ok' }, p, `allow ${p}`)), { width: 6 }),
+      graph(
+        WIDGET.apiKeys,
+        OUTCOMES.map((o) =>
+          emf(
+            METRIC.authorizations,
+            { [DIMENSION.tokenKind]: 'api-key', [DIMENSION.outcome]: o },
+            'Sum',
+            o === 'allow' ? 'allowed' : 'refused',
+          ),
+        ),
+        { width: 6 },
+      ),
+      graph(
+        WIDGET.authorizerLatency,
+        ['p50', 'p99'].map((p) =>
+          emf(METRIC.authorizerLatency, { [DIMENSION.outcome]: 'allow', [DIMENSION.reason]: 'ok' }, p, `allow ${p}`),
+        ),
+        { width: 6 },
+      ),
     );
     this.dashboard.addWidgets(
       graph(WIDGET.quotaUsed, [perClient(METRIC.quotaUsed, 'used')], { right: [perClient(METRIC.quotaLimit, 'limit')] }),
-      graph(WIDGET.quotaUtilization, [perClient(METRIC.quotaUtilization, 'utilization'), emf(METRIC.deploymentQuotaUtilization, {}, 'Maximum', 'deployment')], {
-        leftAnnotations: [{ value: props.quotaAlarmPercent ?? 80, label: 'alarm', color: cw.Color.RED }],
-        leftYAxis: { min: 0, max: 100 },
-      }),
-      graph(WIDGET.tokens, [
-        emf(METRIC.tokensIssued, { [DIMENSION.tokenKind]: 'issued' }, 'Sum', 'access tokens'),
-        emf(METRIC.launchTokensIssued, {}, 'Sum', 'launch tokens'),
-      ], { right: [search(METRIC.launchesRefused, DIMENSION.reason, 'Sum', 5, 'launches refused')] }),
+      graph(
+        WIDGET.quotaUtilization,
+        [perClient(METRIC.quotaUtilization, 'utilization'), emf(METRIC.deploymentQuotaUtilization, {}, 'Maximum', 'deployment')],
+        {
+          leftAnnotations: [{ value: props.quotaAlarmPercent ?? 80, label: 'alarm', color: cw.Color.RED }],
+          leftYAxis: { min: 0, max: 100 },
+        },
+      ),
+      graph(
+        WIDGET.tokens,
+        [
+          emf(METRIC.tokensIssued, { [DIMENSION.tokenKind]: 'issued' }, 'Sum', 'access tokens'),
+          emf(METRIC.launchTokensIssued, {}, 'Sum', 'launch tokens'),
+        ],
+        { right: [search(METRIC.launchesRefused, DIMENSION.reason, 'Sum', 5, 'launches refused')] },
+      ),
     );
     this.dashboard.addWidgets(
-      new cw.AlarmStatusWidget({ title: WIDGET.alarms, alarms: [...Object.values(this.alarms), ...Object.values(functionErrorAlarms)], width: 24, height: 3 }),
+      new cw.AlarmStatusWidget({
+        title: WIDGET.alarms,
+        alarms: [...Object.values(this.alarms), ...Object.values(functionErrorAlarms)],
+        width: 24,
+        height: 3,
+      }),
     );
   }
 }

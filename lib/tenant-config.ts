@@ -153,14 +153,19 @@ function parseDomain(c: Checker, at: string, v: unknown): StageDomain | undefine
   c.keys(at, v, ['name', 'certificateArn', 'hostedZone']);
   const name = String(v.name);
   if (typeof v.name !== 'string' || !DNS_NAME.test(v.name)) c.fail(`${at}.name`, 'must be a lower-case DNS name');
-  if (typeof v.certificateArn !== 'string' || !CERTIFICATE_ARN.test(v.certificateArn)) c.fail(`${at}.certificateArn`, 'must be an ACM certificate ARN');
-  const domain: { name: string; certificateArn: string; hostedZone?: { id: string; name: string } } = { name, certificateArn: String(v.certificateArn) };
+  if (typeof v.certificateArn !== 'string' || !CERTIFICATE_ARN.test(v.certificateArn))
+    c.fail(`${at}.certificateArn`, 'must be an ACM certificate ARN');
+  const domain: { name: string; certificateArn: string; hostedZone?: { id: string; name: string } } = {
+    name,
+    certificateArn: String(v.certificateArn),
+  };
   const zone = v.hostedZone;
   if (zone !== undefined) {
     if (!isObj(zone)) c.fail(`${at}.hostedZone`, 'must be an object {id, name}');
     else {
       c.keys(`${at}.hostedZone`, zone, ['id', 'name']);
-      if (typeof zone.id !== 'string' || !HOSTED_ZONE_ID.test(zone.id)) c.fail(`${at}.hostedZone.id`, 'must be a Route 53 hosted zone id (Z...)');
+      if (typeof zone.id !== 'string' || !HOSTED_ZONE_ID.test(zone.id))
+        c.fail(`${at}.hostedZone.id`, 'must be a Route 53 hosted zone id (Z...)');
       const zoneName = String(zone.name).replace(/\.$/, '');
       if (typeof zone.name !== 'string' || !DNS_NAME.test(zoneName)) c.fail(`${at}.hostedZone.name`, 'must be a lower-case DNS name');
       else if (name !== zoneName && !name.endsWith(`.${zoneName}`)) c.fail(`${at}.hostedZone.name`, `must be ${name} or a parent of it`);
@@ -229,7 +234,12 @@ function parseTenant(c: Checker, at: string, v: unknown): TenantConfig | undefin
  * account and region: API Gateway regional domains take an ACM certificate of their region
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html).
  */
-function parsePlacement(c: Checker, at: string, v: Obj, stages: Record<StageName, TenantStageConfig>): { account?: string; region?: string } {
+function parsePlacement(
+  c: Checker,
+  at: string,
+  v: Obj,
+  stages: Record<StageName, TenantStageConfig>,
+): { account?: string; region?: string } {
   const out: { account?: string; region?: string } = {};
   if (v.account !== undefined) {
     if (typeof v.account !== 'string' || !ACCOUNT.test(v.account)) c.fail(`${at}.account`, 'must be a 12-digit AWS account id (a string)');
@@ -242,8 +252,10 @@ function parsePlacement(c: Checker, at: string, v: Obj, stages: Record<StageName
   for (const stage of STAGES) {
     const arn = CERTIFICATE_ARN.exec(stages[stage]?.domain?.certificateArn ?? '');
     if (!arn) continue;
-    if (out.region !== undefined && arn[1] !== out.region) c.fail(`${at}.stages.${stage}.domain.certificateArn`, `must be in the tenant's region ${out.region}`);
-    if (out.account !== undefined && arn[2] !== out.account) c.fail(`${at}.stages.${stage}.domain.certificateArn`, `must be in the tenant's account ${out.account}`);
+    if (out.region !== undefined && arn[1] !== out.region)
+      c.fail(`${at}.stages.${stage}.domain.certificateArn`, `must be in the tenant's region ${out.region}`);
+    if (out.account !== undefined && arn[2] !== out.account)
+      c.fail(`${at}.stages.${stage}.domain.certificateArn`, `must be in the tenant's account ${out.account}`);
   }
   return out;
 }

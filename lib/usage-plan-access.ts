@@ -50,7 +50,12 @@ export function tierUsagePlans(
  * DeleteApiKey on this deployment's keys only, and GetUsagePlans (to find the plans by tag:
  * a list, which IAM cannot narrow). Nothing else: no CreateUsagePlan, no GetUsage.
  */
-export function apiKeyAdminStatements(scope: Construct, restApiId: string, stage: string, plans: readonly apigw.IUsagePlan[]): iam.PolicyStatement[] {
+export function apiKeyAdminStatements(
+  scope: Construct,
+  restApiId: string,
+  stage: string,
+  plans: readonly apigw.IUsagePlan[],
+): iam.PolicyStatement[] {
   const value = deploymentTagValue(restApiId, stage);
   return [
     new iam.PolicyStatement({
@@ -90,7 +95,8 @@ export function apiKeyAdminStatements(scope: Construct, restApiId: string, stage
 export function acknowledgeApiKeyWildcards(policy: iam.Policy, plans: readonly apigw.UsagePlan[]): void {
   const reason =
     'API key ids are created at run time, so they cannot be in the template: deleting keys requires aws:ResourceTag/' +
-    DEPLOYMENT_TAG + ' = this REST API id/stage, and detaching is limited to this stage\'s own tier plans.';
+    DEPLOYMENT_TAG +
+    " = this REST API id/stage, and detaching is limited to this stage's own tier plans.";
   // cdk-nag names the region as the template has it: a placeholder, or the literal region of a
   // stack with its own environment (a tenant with `region` in tenants.json).
   const stack = Stack.of(policy);
@@ -98,6 +104,9 @@ export function acknowledgeApiKeyWildcards(policy: iam.Policy, plans: readonly a
   const prefix = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::`;
   Validations.of(policy).acknowledge(
     { id: `${prefix}/apikeys/*]`, reason },
-    ...plans.map((p) => ({ id: `${prefix}/usageplans/<${String(stack.resolve(stack.getLogicalId(p.node.defaultChild as CfnElement)))}>/keys/*]`, reason })),
+    ...plans.map((p) => ({
+      id: `${prefix}/usageplans/<${String(stack.resolve(stack.getLogicalId(p.node.defaultChild as CfnElement)))}>/keys/*]`,
+      reason,
+    })),
   );
 }

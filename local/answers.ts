@@ -15,10 +15,7 @@ export interface GatewayAnswer {
 }
 
 /** Renders a Gateway Response as API Gateway does: header values and body get `$context.authorizer.*`. */
-export function templateAnswer(
-  type: GatewayResponseType,
-  authorizerContext: Readonly<Record<string, unknown>> = {},
-): GatewayAnswer {
+export function templateAnswer(type: GatewayResponseType, authorizerContext: Readonly<Record<string, unknown>> = {}): GatewayAnswer {
   const t = GATEWAY_RESPONSES[type];
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(t.headers)) headers[name] = renderTemplate(value, authorizerContext);

@@ -25,7 +25,12 @@ export interface AuthorizeDeps {
   readonly log: (line: string) => void;
 }
 
-export async function authorize(deps: AuthorizeDeps, req: LocalRequest, route: RouteSpec, routeCtx: RouteContext): Promise<AuthorizeResult> {
+export async function authorize(
+  deps: AuthorizeDeps,
+  req: LocalRequest,
+  route: RouteSpec,
+  routeCtx: RouteContext,
+): Promise<AuthorizeResult> {
   const spec = route.auth === 'jwt-or-api-key' ? AUTHORIZERS['jwt-or-api-key'] : AUTHORIZERS.jwt;
   const values = spec.identityHeaders.map((name) => headerValue(req.rawHeaders, name));
   // A missing or empty identity source is refused before the authorizer runs (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html).

@@ -82,9 +82,16 @@ export function synthesizedFunction(cdkOut: string, stack: string, fn: FunctionN
   const [fileBase, handlerExport] = String(r.Properties?.Handler).split('.') as [string, string];
   const entry = path.join(cdkOut, asset, `${fileBase}.js`);
   if (!existsSync(entry)) throw new Error(`${stack}/${logicalId}: no bundle at ${entry}`);
-  const environment = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+  const environment = (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
   const refTypes = Object.fromEntries(Object.entries(resources).map(([id, x]) => [id, x.Type]));
-  return { stack, logicalId, entry, handlerExport, environment: resolveRefs(environment, refTypes, `${stack}/${logicalId}`), runtime: String(r.Properties?.Runtime) };
+  return {
+    stack,
+    logicalId,
+    entry,
+    handlerExport,
+    environment: resolveRefs(environment, refTypes, `${stack}/${logicalId}`),
+    runtime: String(r.Properties?.Runtime),
+  };
 }
 
 /** Marks template references by what they point at, so localEnvironment can map them. */
@@ -121,7 +128,8 @@ export function localEnvironment(fn: SynthesizedFunction, local: RuntimeEnv, api
     if (type === 'StageBaseUrl') env[k] = local.ISSUER;
     else if (type === 'AWS::DynamoDB::Table') env[k] = local.TABLE_NAME;
     else if (type === 'AWS::ApiGateway::RestApi') env[k] = apiId;
-    else if (type === 'AWS::KMS::Key') continue; // the local keyring below
+    else if (type === 'AWS::KMS::Key')
+      continue; // the local keyring below
     else throw new Error(`${fn.stack}/${fn.logicalId}: ${k} references a ${type}, which has no local stand-in`);
   }
   if (env.STAGE !== local.STAGE) throw new Error(`${fn.stack} is stage ${env.STAGE}, not ${local.STAGE}`);
@@ -156,8 +164,7 @@ class BundleProcess {
     private readonly fn: SynthesizedFunction,
     private readonly env: Record<string, string>,
     private readonly log: (line: string) => void,
-  ) {
-  }
+  ) {}
 
   private start(): Promise<void> {
     const child = spawn(lambdaNodeBinary(), [RUNNER], {
@@ -255,7 +262,13 @@ export interface BundledFunctions {
   /** Which stack served each stage (for diagnostics and tests). */
   readonly stacks: Readonly<Record<StageName, string>>;
   /** The function processes made so far. */
-  processes(): readonly { name: string; pid?: number; nodeVersion?: string; bundle: string; environment: Readonly<Record<string, string>> }[];
+  processes(): readonly {
+    name: string;
+    pid?: number;
+    nodeVersion?: string;
+    bundle: string;
+    environment: Readonly<Record<string, string>>;
+  }[];
   /**
    * Starts every function process made so far and waits for each to load its bundle: the init
    * phase happens before the first request, so the function timeout bounds invocations only (as
@@ -285,8 +298,14 @@ export function bundledFunctions(options: BundleOptions, apiIdFor: (tenant: stri
   const moduleFor = (fn: FunctionName): FunctionModule<never> => ({
     createHandler(env: RuntimeEnv) {
       const synthesized = synthesizedFunction(cdkOut, stackFor(env.STAGE), fn);
-      if (!synthesized.runtime.startsWith('nodejs22')) throw new Error(`${synthesized.stack}/${fn} runtime is ${synthesized.runtime}, not nodejs22.x`);
-      const proc = new BundleProcess(`${env.TENANT}-${env.STAGE}-${fn}`, synthesized, localEnvironment(synthesized, env, apiIdFor(env.TENANT, env.STAGE)), log);
+      if (!synthesized.runtime.startsWith('nodejs22'))
+        throw new Error(`${synthesized.stack}/${fn} runtime is ${synthesized.runtime}, not nodejs22.x`);
+      const proc = new BundleProcess(
+        `${env.TENANT}-${env.STAGE}-${fn}`,
+        synthesized,
+        localEnvironment(synthesized, env, apiIdFor(env.TENANT, env.STAGE)),
+        log,
+      );
       started.add(proc);
       return ((event: unknown, context?: Context) => proc.invoke(event, context)) as never;
     },

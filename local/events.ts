@@ -154,7 +154,10 @@ function commonParts(req: LocalRequest, route: RouteContext) {
     multiValueHeaders,
     queryStringParameters: q.single,
     multiValueQueryStringParameters: q.multi,
-    pathParameters: Object.keys(route.pathParameters).length === 0 ? null : Object.assign(Object.create(null) as Record<string, string>, route.pathParameters),
+    pathParameters:
+      Object.keys(route.pathParameters).length === 0
+        ? null
+        : Object.assign(Object.create(null) as Record<string, string>, route.pathParameters),
     stageVariables: null,
   };
 }

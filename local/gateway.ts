@@ -155,11 +155,23 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         QUOTA_CONFIG: JSON.stringify(quotaConfig[stage]),
         ISSUER: `${url}/${stage}`,
       };
-      meters.set(stage, new StageMeter({ doc: documentClient(store.endpoint), tableName: env.TABLE_NAME, quotaConfig: quotaConfig[stage] }, options.clock ?? Date.now));
+      meters.set(
+        stage,
+        new StageMeter(
+          { doc: documentClient(store.endpoint), tableName: env.TABLE_NAME, quotaConfig: quotaConfig[stage] },
+          options.clock ?? Date.now,
+        ),
+      );
       const adminKey = options.adminKeys?.[stage] || loadOrCreateAdminKey(stageDir);
       const runtime = createStageRuntime({ stage, env, adminKey, functions });
       const cache = new AuthorizerCache(ttl, options.clock ?? Date.now);
-      deps.set(stage, { runtime, cache, routes: options.routes ?? ROUTES, hooks: options.hooks ?? (metering ? usagePlanHooks(meters, log) : {}), log });
+      deps.set(stage, {
+        runtime,
+        cache,
+        routes: options.routes ?? ROUTES,
+        hooks: options.hooks ?? (metering ? usagePlanHooks(meters, log) : {}),
+        log,
+      });
       partial[stage] = { adminKey, env, apiId: runtime.apiId, authorizerCache: cache };
     }
 

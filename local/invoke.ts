@@ -22,11 +22,7 @@ export interface InvokeTarget {
   readonly stage: StageName;
 }
 
-export async function invokeLambda<E, R>(
-  target: InvokeTarget,
-  handler: (event: E, context?: Context) => Promise<R>,
-  event: E,
-): Promise<R> {
+export async function invokeLambda<E, R>(target: InvokeTarget, handler: (event: E, context?: Context) => Promise<R>, event: E): Promise<R> {
   const spec = FUNCTIONS[target.fn];
   const functionName = `workoutkit-${target.tenant}-${target.stage}-${target.fn}`;
   const context = fakeLambdaContext({

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
     ...(env.WK_BUNDLES ? { bundles: { cdkOut: path.resolve(env.WK_BUNDLES), log: (line: string) => console.log(line) } } : {}),
   });
 
-  const lines = [`WorkoutKit local gateway, tenant "${gateway.stages.sandbox.env.TENANT}"`, `store: ${gateway.store.kind} ${gateway.store.endpoint}`];
+  const lines = [
+    `WorkoutKit local gateway, tenant "${gateway.stages.sandbox.env.TENANT}"`,
+    `store: ${gateway.store.kind} ${gateway.store.endpoint}`,
+  ];
   if (env.WK_BUNDLES) lines.push(`functions: the bundles in ${path.resolve(env.WK_BUNDLES)} (Node 22, one process per function)`);
   for (const stage of STAGES) {
     const s = gateway.stages[stage];

@@ -21,9 +21,7 @@ export function readOrCreateSecretFile(file: string, create: () => Buffer): Buff
 
 /** The stage's operator key: 256 random bits, base64url, stable across restarts. */
 export function loadOrCreateAdminKey(stageDir: string): string {
-  const bytes = readOrCreateSecretFile(path.join(stageDir, 'admin.key'), () =>
-    Buffer.from(randomBytes(32).toString('base64url'), 'utf8'),
-  );
+  const bytes = readOrCreateSecretFile(path.join(stageDir, 'admin.key'), () => Buffer.from(randomBytes(32).toString('base64url'), 'utf8'));
   const key = bytes.toString('utf8').trim();
   if (key.length === 0) throw new Error(`empty operator key file in ${stageDir}`);
   return key;

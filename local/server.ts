@@ -50,12 +50,12 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
   const server = http.createServer(
     { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: REQUEST_DEADLINE_MS, connectionsCheckingInterval: HEADER_CHECK_INTERVAL_MS },
     (req, res) => {
-    trackResponse(req.socket, res);
-    handle(options, req, res).catch((err: unknown) => {
-      options.log(`gateway error: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
+      trackResponse(req.socket, res);
+      handle(options, req, res).catch((err: unknown) => {
+        options.log(`gateway error: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
     },
   );
   server.on('clientError', onClientError);
@@ -194,10 +194,13 @@ function consume(req: IncomingMessage, limit: number, deadline: number): Promise
     const onEnd = () => finish(true);
     const onAbort = () => finish(false);
     // A body still arriving at the deadline is given up on: the connection closes after the answer.
-    const timer = setTimeout(() => {
-      req.pause();
-      finish(false, true);
-    }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        req.pause();
+        finish(false, true);
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     timer.unref();
     req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
   });

@@ -43,9 +43,7 @@ export interface StageRuntime {
   readonly integrations: Partial<Record<IntegrationFunctionName, IntegrationHandler>>;
 }
 
-const INTEGRATION_FUNCTIONS = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
-  (f): f is IntegrationFunctionName => f !== 'authorizer',
-);
+const INTEGRATION_FUNCTIONS = (Object.keys(FUNCTIONS) as FunctionName[]).filter((f): f is IntegrationFunctionName => f !== 'authorizer');
 
 /** Imports each function module once; stages then call createHandler on them. */
 export async function loadFunctionModules(rootDir: string, overrides: FunctionOverrides = {}): Promise<LoadedFunctions> {
@@ -86,10 +84,7 @@ export interface StageRuntimeInput {
 
 export function createStageRuntime(input: StageRuntimeInput): StageRuntime {
   const integrations: Partial<Record<IntegrationFunctionName, IntegrationHandler>> = {};
-  for (const [fn, mod] of Object.entries(input.functions.integrations) as [
-    IntegrationFunctionName,
-    FunctionModule<IntegrationHandler>,
-  ][]) {
+  for (const [fn, mod] of Object.entries(input.functions.integrations) as [IntegrationFunctionName, FunctionModule<IntegrationHandler>][]) {
     integrations[fn] = mod.createHandler(input.env);
   }
   const base = {

@@ -58,7 +58,9 @@ function members(doc: Json, schema: Json | undefined): string[] {
   const required = new Set((s.required as string[] | undefined) ?? []);
   const out = [`${name ? `\`${name}\`` : 'Body'}:`, '', '| member | type | required | notes |', '|---|---|---|---|'];
   for (const [key, value] of Object.entries(props)) {
-    const notes = [value.description, typeof value.pattern === 'string' ? `pattern \`${value.pattern}\`` : undefined].filter((x) => typeof x === 'string');
+    const notes = [value.description, typeof value.pattern === 'string' ? `pattern \`${value.pattern}\`` : undefined].filter(
+      (x) => typeof x === 'string',
+    );
     out.push(`| \`${key}\` | ${esc(typeOf(doc, value))} | ${required.has(key) ? 'yes' : ''} | ${esc(notes.join('; '))} |`);
   }
   out.push('');
@@ -76,7 +78,10 @@ function section(doc: Json, route: RouteSpec): string[] {
   const params = (op.parameters as Json[] | undefined) ?? [];
   if (params.length > 0) {
     out.push('| parameter | in | required | notes |', '|---|---|---|---|');
-    for (const p of params) out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${p.required ? 'yes' : ''} | ${esc(typeof p.description === 'string' ? p.description : '')} |`);
+    for (const p of params)
+      out.push(
+        `| \`${String(p.name)}\` | ${String(p.in)} | ${p.required ? 'yes' : ''} | ${esc(typeof p.description === 'string' ? p.description : '')} |`,
+      );
     out.push('');
   }
   const body = op.requestBody as Json | undefined;
@@ -118,5 +123,8 @@ export function renderApiReference(doc: Json): string {
     out.push(`## ${tag.name}`, '', `${tag.description}.`, '');
     for (const route of routes) out.push(...section(doc, route));
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -44,7 +44,8 @@ function describe(w: Widget): string {
   const searches = metrics.filter((m) => JSON.stringify(m).includes('SEARCH(')).length;
   const plain = metrics.length - searches;
   return [plain ? `${plain} metric${plain > 1 ? 's' : ''}` : '', searches ? `${searches} per-client/reason SEARCH` : '']
-    .filter(Boolean).join(' + ');
+    .filter(Boolean)
+    .join(' + ');
 }
 
 export function renderDashboardSvg(widgets: readonly Widget[], heading: string): string {
@@ -90,7 +91,9 @@ export function dashboardWidgets(stackName: string): Widget[] {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = addTenantStacks(app, loadTenants()).find((s) => s.stackName === stackName);
   if (!stack) throw new Error(`no stack ${stackName}`);
-  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: { DashboardBody: unknown } }> };
+  const template = app.synth().getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Type: string; Properties: { DashboardBody: unknown } }>;
+  };
   const dash = Object.values(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard');
   if (!dash) throw new Error('no dashboard in the template');
   return (JSON.parse(flatten(dash.Properties.DashboardBody)) as { widgets: Widget[] }).widgets;

@@ -78,7 +78,12 @@ export function clientCommand(deps: ContextDeps): Command {
     .argument('<clientName>')
     .action(async (clientName: string, _o: unknown, cmd: Command) => {
       const { api, out } = contextFor(cmd, deps);
-      const shown = await api.call({ method: 'GET', path: `/admin/clients/${seg(clientName)}`, operator: true, hints: noClient(clientName) });
+      const shown = await api.call({
+        method: 'GET',
+        path: `/admin/clients/${seg(clientName)}`,
+        operator: true,
+        hints: noClient(clientName),
+      });
       out.result(shown, () => fieldTable(shown));
     });
 
@@ -87,7 +92,9 @@ export function clientCommand(deps: ContextDeps): Command {
     .description("change a client's tier, quota, scopes, claim policy or disabled flag (within the authorizer cache TTL)")
     .argument('<clientName>')
     .option('--tier <name>', "move the client (and its API key) to another of the stage's tiers")
-    .addOption(new Option('--quota <limit/period>', 'set the request quota, e.g. 10000/DAY').argParser(quotaOption).conflicts('removeQuota'))
+    .addOption(
+      new Option('--quota <limit/period>', 'set the request quota, e.g. 10000/DAY').argParser(quotaOption).conflicts('removeQuota'),
+    )
     .option('--remove-quota', 'remove the client quota (the deployment quota still applies)')
     .option('--scopes <list>', 'comma-separated scopes the client may hold', listOption)
     .option('--require <claims>', 'claims its tokens must carry: exp,iat,iss,aud', listOption)
@@ -105,9 +112,18 @@ export function clientCommand(deps: ContextDeps): Command {
         ...(o.audience ? { audience: o.audience } : {}),
         ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
       };
-      if (Object.keys(body).length === 0) throw usageError('Nothing to change: give at least one of --tier, --quota, --remove-quota, --scopes, --require, --max-lifetime, --audience, --disable, --enable');
+      if (Object.keys(body).length === 0)
+        throw usageError(
+          'Nothing to change: give at least one of --tier, --quota, --remove-quota, --scopes, --require, --max-lifetime, --audience, --disable, --enable',
+        );
       const { api, out } = contextFor(cmd, deps);
-      const updated = await api.call({ method: 'PATCH', path: `/admin/clients/${seg(clientName)}`, body, operator: true, hints: noClient(clientName) });
+      const updated = await api.call({
+        method: 'PATCH',
+        path: `/admin/clients/${seg(clientName)}`,
+        body,
+        operator: true,
+        hints: noClient(clientName),
+      });
       out.result(updated, () => fieldTable(updated));
     });
 
@@ -119,7 +135,10 @@ export function clientCommand(deps: ContextDeps): Command {
     .action(async (clientName: string, _o: { yes: boolean }, cmd: Command) => {
       const { api, out } = contextFor(cmd, deps);
       await api.call({ method: 'DELETE', path: `/admin/clients/${seg(clientName)}`, operator: true, hints: noClient(clientName) });
-      out.result({ clientName, deleted: true }, () => `client ${clientName} deleted (its user events stay; see docs/quotas-and-monitoring.md)`);
+      out.result(
+        { clientName, deleted: true },
+        () => `client ${clientName} deleted (its user events stay; see docs/quotas-and-monitoring.md)`,
+      );
     });
 
   client
@@ -161,7 +180,13 @@ export function clientCommand(deps: ContextDeps): Command {
       else if (o.pem !== undefined) body = { pem: readFile(o.pem, 'PEM') };
       else throw usageError('Give one of --jwks <file>, --jwks-uri <url> or --pem <file>');
       const { api, out } = contextFor(cmd, deps);
-      const answer = await api.call({ method: 'PUT', path: `/admin/clients/${seg(clientName)}/keys`, body, operator: true, hints: noClient(clientName) });
+      const answer = await api.call({
+        method: 'PUT',
+        path: `/admin/clients/${seg(clientName)}/keys`,
+        body,
+        operator: true,
+        hints: noClient(clientName),
+      });
       out.result(answer ?? {}, () => (answer && typeof answer === 'object' ? fieldTable(answer) : `keys of ${clientName} replaced`));
     });
 

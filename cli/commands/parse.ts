@@ -8,7 +8,8 @@ export function listOption(value: string): string[] {
 export function intOption(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) throw usageError(`${name} must be an integer from ${min} to ${max} (got ${value})`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max)
+      throw usageError(`${name} must be an integer from ${min} to ${max} (got ${value})`);
     return n;
   };
 }

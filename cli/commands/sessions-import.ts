@@ -42,7 +42,10 @@ export function parseSessionsFile(text: string, file: string): SessionItem[] {
       items = Array.isArray(parsed) ? parsed : ((parsed as { sessions?: unknown }).sessions as unknown[]);
       if (!Array.isArray(items)) throw new SyntaxError('no sessions array');
     } else {
-      items = trimmed.split('\n').filter((l) => l.trim().length > 0).map((l) => JSON.parse(l) as unknown);
+      items = trimmed
+        .split('\n')
+        .filter((l) => l.trim().length > 0)
+        .map((l) => JSON.parse(l) as unknown);
     }
   } catch (err) {
     throw usageError(`${file}: not a JSON array, {"sessions": [...]} or NDJSON (${(err as Error).message})`);
@@ -52,7 +55,8 @@ export function parseSessionsFile(text: string, file: string): SessionItem[] {
     if (!item || typeof item !== 'object' || Array.isArray(item)) throw usageError(`${file}: item ${i + 1} is not an object`);
     const { id, sessionId, ...body } = item as Record<string, unknown>;
     const key = id ?? sessionId;
-    if (typeof key !== 'string' || key.length === 0 || key.length > 128) throw usageError(`${file}: item ${i + 1} needs an "id" string (1-128 characters)`);
+    if (typeof key !== 'string' || key.length === 0 || key.length > 128)
+      throw usageError(`${file}: item ${i + 1} needs an "id" string (1-128 characters)`);
     if (seen.has(key)) throw usageError(`${file}: session id "${key}" appears twice`);
     seen.add(key);
     return { id: key, body };
@@ -131,25 +135,43 @@ export function sessionsCommand(deps: ContextDeps): Command {
       const { api, out, io } = contextFor(cmd, deps);
       const bar =
         !out.json && io.stderrIsTTY && io.progressStream
-          ? new SingleBar({ stream: io.progressStream, format: 'sessions {bar} {value}/{total} {percentage}% eta {eta}s', hideCursor: true }, Presets.shades_classic)
+          ? new SingleBar(
+              { stream: io.progressStream, format: 'sessions {bar} {value}/{total} {percentage}% eta {eta}s', hideCursor: true },
+              Presets.shades_classic,
+            )
           : undefined;
       bar?.start(items.length, 0);
       let report: ImportReport;
       try {
-        report = await importSessions(api, items, { concurrency: o.concurrency, retries: o.retries, ...(bar ? { onDone: () => bar.increment() } : {}) });
+        report = await importSessions(api, items, {
+          concurrency: o.concurrency,
+          retries: o.retries,
+          ...(bar ? { onDone: () => bar.increment() } : {}),
+        });
       } finally {
         bar?.stop();
       }
       out.result(report, () => {
-        const summary = fieldTable({ total: report.total, imported: report.imported, failed: report.failed, ...(report.aborted ? { aborted: report.aborted } : {}) });
+        const summary = fieldTable({
+          total: report.total,
+          imported: report.imported,
+          failed: report.failed,
+          ...(report.aborted ? { aborted: report.aborted } : {}),
+        });
         if (report.failures.length === 0) return summary;
         const shown = report.failures.slice(0, 20);
-        const more = report.failures.length > shown.length ? `\n… and ${report.failures.length - shown.length} more (use --json for all)` : '';
-        return `${summary}\n\n${listTable(['id', 'status', 'error'], shown.map((f) => [f.id, f.status ?? '-', f.error]))}${more}`;
+        const more =
+          report.failures.length > shown.length ? `\n… and ${report.failures.length - shown.length} more (use --json for all)` : '';
+        return `${summary}\n\n${listTable(
+          ['id', 'status', 'error'],
+          shown.map((f) => [f.id, f.status ?? '-', f.error]),
+        )}${more}`;
       });
       if (report.failed > 0) {
         throw new CliError(EXIT.api, `${report.failed} of ${report.total} sessions were not imported`, {
-          hint: report.aborted ? 'fix the cause above and run the import again (it is idempotent: PUT upserts)' : 'fix the listed items and run the import again (PUT upserts, so it is safe to repeat)',
+          hint: report.aborted
+            ? 'fix the cause above and run the import again (it is idempotent: PUT upserts)'
+            : 'fix the listed items and run the import again (PUT upserts, so it is safe to repeat)',
         });
       }
     });

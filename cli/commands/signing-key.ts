@@ -28,7 +28,11 @@ export function signingKeyCommand(deps: ContextDeps): Command {
   cmd
     .command('rotate')
     .description('publish a new signing key now; it signs from activatesAt, the old one retires a day later')
-    .option('--lead <seconds>', `seconds until the new key signs (${MIN_LEAD_SECONDS}..${MAX_LEAD_SECONDS}; server default 3600)`, leadOption)
+    .option(
+      '--lead <seconds>',
+      `seconds until the new key signs (${MIN_LEAD_SECONDS}..${MAX_LEAD_SECONDS}; server default 3600)`,
+      leadOption,
+    )
     .action(async (o: { lead?: number }, sub: Command) => {
       const { api, out } = contextFor(sub, deps);
       const answer = await api.call<RotationAnswer>({

@@ -25,7 +25,9 @@ export function clientView(record: ClientRecord, nowMs: number): Record<string, 
     ...(record.revokedBefore !== undefined ? { revokedBefore: new Date(record.revokedBefore * 1000).toISOString() } : {}),
     secrets: secrets.map((s) => ({
       createdAt: s.createdAt,
-      ...(s.validUntil !== undefined ? { validUntil: new Date(s.validUntil * 1000).toISOString(), active: s.validUntil > nowS } : { active: true }),
+      ...(s.validUntil !== undefined
+        ? { validUntil: new Date(s.validUntil * 1000).toISOString(), active: s.validUntil > nowS }
+        : { active: true }),
     })),
     keys: keys ? { kind: keys.kind, updatedAt: keys.updatedAt, ...(keys.jwksUri ? { jwksUri: keys.jwksUri } : {}) } : null,
     // Never the value (shown once at creation), only that it exists.
@@ -65,7 +67,9 @@ export function createClient(deps: LifecycleDeps, provisioner: () => ApiKeyProvi
         provisioned ? keys.remove(provisioned, settings.tier ?? DEFAULT_TIER) : Promise.resolve(),
         deps.clients.discard(settings.clientName),
       ]);
-      for (const u of undo) if (u.status === 'rejected') logger.error('undo of a failed client creation failed', { clientName: settings.clientName, error: String(u.reason) });
+      for (const u of undo)
+        if (u.status === 'rejected')
+          logger.error('undo of a failed client creation failed', { clientName: settings.clientName, error: String(u.reason) });
       throw err;
     }
     // A name deleted a moment ago may be cached as "no such client" (or as the old client).
@@ -116,9 +120,11 @@ export function updateClient(deps: LifecycleDeps, provisioner: () => ApiKeyProvi
       });
     } catch (err) {
       if (before.apiKey && toTier !== fromTier) {
-        await keys.move(before.apiKey, toTier, fromTier).catch((undoErr: unknown) =>
-          logger.error('moving the api key back after a failed update failed', { clientName: name, error: String(undoErr) }),
-        );
+        await keys
+          .move(before.apiKey, toTier, fromTier)
+          .catch((undoErr: unknown) =>
+            logger.error('moving the api key back after a failed update failed', { clientName: name, error: String(undoErr) }),
+          );
       }
       throw err;
     }

@@ -16,7 +16,11 @@ export function rotateSigningKeys(deps: Pick<Deps, 'signingKeys' | 'clock'>): Op
     const plan = await rotateSigningKey(deps.signingKeys, deps.clock(), leadSeconds);
     return {
       status: 201,
-      body: { kid: plan.kid, activatesAt: iso(plan.activatesAt), retiring: plan.retiring.map((r) => ({ kid: r.kid, retiresAt: iso(r.retiresAt) })) },
+      body: {
+        kid: plan.kid,
+        activatesAt: iso(plan.activatesAt),
+        retiring: plan.retiring.map((r) => ({ kid: r.kid, retiresAt: iso(r.retiresAt) })),
+      },
     };
   };
 }

@@ -27,7 +27,12 @@ export function apiOperations(deps: Deps): OperationTable<'api'> {
 }
 
 export function createApi(deps: Deps): IntegrationHandler {
-  return httpHandler('api', apiOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps), checkApiKeyClient: apiKeyClientCheck(deps), admit: quotaMeter(deps) });
+  return httpHandler('api', apiOperations(deps), {
+    clock: deps.clock,
+    checkCaller: revocationCheck(deps),
+    checkApiKeyClient: apiKeyClientCheck(deps),
+    admit: quotaMeter(deps),
+  });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

@@ -33,7 +33,12 @@ export function describeKey(k: VerificationKey): { kid: string | null; algs: str
  * The client's settings, built from an allow-list of fields: whatever else a record holds
  * (sealed secrets, a sealed API key, fields added later) never reaches the answer.
  */
-export function settingsView(record: ClientRecord, keys: readonly VerificationKey[], stage: string, nowMs: number): Record<string, unknown> {
+export function settingsView(
+  record: ClientRecord,
+  keys: readonly VerificationKey[],
+  stage: string,
+  nowMs: number,
+): Record<string, unknown> {
   const nowS = Math.floor(nowMs / 1000);
   return {
     clientName: record.clientName,

@@ -22,7 +22,12 @@ export function stageWildcard(methodArn: string): string {
   return `${methodArn.slice(0, stageEnd)}/*`;
 }
 
-export function allowPolicy(principalId: string, methodArn: string, context: Record<string, string>, usageIdentifierKey?: string): APIGatewayAuthorizerResult {
+export function allowPolicy(
+  principalId: string,
+  methodArn: string,
+  context: Record<string, string>,
+  usageIdentifierKey?: string,
+): APIGatewayAuthorizerResult {
   const result: APIGatewayAuthorizerResult = {
     principalId,
     policyDocument: {

@@ -21,7 +21,12 @@ export function createAuthtoken(deps: Deps): IntegrationHandler {
         const { scopes } = await authenticateWithSecret(deps, tokenRequest, req.event.requestContext?.identity?.sourceIp);
         const key = await deps.signingKeys.current();
         const issued = await issueAccessToken(
-          { clientName: tokenRequest.clientName, userInfo: tokenRequest.userInfo, ...(tokenRequest.sub ? { sub: tokenRequest.sub } : {}), ...(scopes ? { scopes } : {}) },
+          {
+            clientName: tokenRequest.clientName,
+            userInfo: tokenRequest.userInfo,
+            ...(tokenRequest.sub ? { sub: tokenRequest.sub } : {}),
+            ...(scopes ? { scopes } : {}),
+          },
           key,
           deps.issuer,
           deps.clock(),

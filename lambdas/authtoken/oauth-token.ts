@@ -73,7 +73,12 @@ export function oauthToken(deps: Deps): Operation {
     const scopes = grant.scope ?? allowed;
     const outside = scopes.find((s) => !allowed.includes(s));
     if (outside !== undefined) throw new InvalidScopeError(`Scope ${outside} is not among the client's scopes`);
-    const issued = await issueAccessToken({ clientName: client.clientName, userInfo: {}, scopes }, await deps.signingKeys.current(), deps.issuer, deps.clock());
+    const issued = await issueAccessToken(
+      { clientName: client.clientName, userInfo: {}, scopes },
+      await deps.signingKeys.current(),
+      deps.issuer,
+      deps.clock(),
+    );
     deps.metrics.tokenIssued('issued');
     deps.metrics.flush();
     return {

@@ -43,7 +43,9 @@ export function fromAuthorizerContext(ctx: Readonly<Record<string, unknown>> | n
   };
   const e: AuthenticatedEntity = {
     clientName,
-    scope: str('scope').split(' ').filter((s) => s.length > 0),
+    scope: str('scope')
+      .split(' ')
+      .filter((s) => s.length > 0),
     tokenKind,
     alg: str('alg') as Alg,
   };

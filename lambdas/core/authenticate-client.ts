@@ -23,9 +23,18 @@ const MAX_USERINFO_BYTES = 4096;
  * invalid_client (401) like a wrong one, never as a malformed request.
  */
 export const AuthTokenRequest = v.looseObject({
-  clientName: v.pipe(v.string('is required (string)'), v.minLength(1, 'is required (string)'), v.description(`the client's name (${CLIENT_NAME_RULE})`)),
+  clientName: v.pipe(
+    v.string('is required (string)'),
+    v.minLength(1, 'is required (string)'),
+    v.description(`the client's name (${CLIENT_NAME_RULE})`),
+  ),
   clientSecret: v.pipe(v.string('is required (string)'), v.minLength(1, 'is required (string)')),
-  userInfo: v.optional(v.pipe(v.record(v.string(), v.unknown(), 'must be an object'), v.description('copied into the token as the `user` claim; at most 4 KiB of JSON'))),
+  userInfo: v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown(), 'must be an object'),
+      v.description('copied into the token as the `user` claim; at most 4 KiB of JSON'),
+    ),
+  ),
   sub: v.optional(
     v.pipe(
       v.string('must be a string of 1 to 256 characters'),

@@ -2,11 +2,7 @@
  * Claim rules of the contract ("Caller authentication"): types first, then time,
  * then the client's own policy. Pure functions over a payload and a clock.
  */
-import {
-  InvalidTokenError,
-  MissingRequiredClaimError,
-  TokenExpiredError,
-} from './errors';
+import { InvalidTokenError, MissingRequiredClaimError, TokenExpiredError } from './errors';
 import type { JwtPayload } from './jwt-parse';
 
 /** Contract: `exp`/`nbf` checked with at most 60 s of clock skew. */

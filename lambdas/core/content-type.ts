@@ -21,7 +21,11 @@ export function isJsonContentType(value: string | undefined): boolean {
     const eq = p.indexOf('=');
     if (eq < 0) return p.trim() === '';
     const name = p.slice(0, eq).trim().toLowerCase();
-    const v = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    const v = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
     return name === 'charset' && (v === 'utf-8' || v === 'utf8');
   });
 }
@@ -29,7 +33,9 @@ export function isJsonContentType(value: string | undefined): boolean {
 export function checkJsonContentType(value: string | undefined): void {
   if (!isJsonContentType(value)) {
     throw new InvalidRequestError(
-      value === undefined ? 'Content-Type is missing: send the JSON body as application/json' : 'Content-Type must be application/json (charset utf-8 if given)',
+      value === undefined
+        ? 'Content-Type is missing: send the JSON body as application/json'
+        : 'Content-Type must be application/json (charset utf-8 if given)',
     );
   }
 }

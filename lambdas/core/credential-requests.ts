@@ -20,7 +20,11 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 export const RotateSecretRequest = v.optional(
   v.strictObject({
     graceSeconds: v.optional(
-      v.pipe(integer(0, MAX_GRACE_SECONDS), v.description('how long the previous secret keeps working'), v.metadata({ default: DEFAULT_GRACE_SECONDS })),
+      v.pipe(
+        integer(0, MAX_GRACE_SECONDS),
+        v.description('how long the previous secret keeps working'),
+        v.metadata({ default: DEFAULT_GRACE_SECONDS }),
+      ),
     ),
   }),
 );

@@ -20,7 +20,8 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const unquoted = header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(unquoted)) throw new InvalidRequestError('Idempotency-Key must be 1-255 of [A-Za-z0-9._:-] (e.g. a UUID)');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(unquoted))
+    throw new InvalidRequestError('Idempotency-Key must be 1-255 of [A-Za-z0-9._:-] (e.g. a UUID)');
   return unquoted;
 }
 

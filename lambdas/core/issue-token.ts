@@ -23,12 +23,7 @@ export interface IssuedToken {
   jti: string;
 }
 
-export async function issueAccessToken(
-  req: IssueRequest,
-  key: SigningKey,
-  issuer: string,
-  nowMs: number,
-): Promise<IssuedToken> {
+export async function issueAccessToken(req: IssueRequest, key: SigningKey, issuer: string, nowMs: number): Promise<IssuedToken> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + ACCESS_TOKEN_LIFETIME_SECONDS;
   const jti = randomUUID();

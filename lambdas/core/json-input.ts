@@ -52,7 +52,9 @@ export function checkJsonInput(value: unknown, what = 'Body'): void {
     const { v, d } = stack.pop() as { v: unknown; d: number };
     if (typeof v === 'number') {
       if (!isStorableNumber(v)) {
-        throw new InvalidRequestError(`${what} holds a number outside what can be stored: integers up to 2^53-1 in magnitude, fractions down to 1e-130`);
+        throw new InvalidRequestError(
+          `${what} holds a number outside what can be stored: integers up to 2^53-1 in magnitude, fractions down to 1e-130`,
+        );
       }
       continue;
     }

@@ -19,9 +19,7 @@ import { parseInput } from './schemas/validate';
 import { assertUsableNow, importJwks, importPem, type VerificationKey } from './verification-key';
 
 export type KeyRegistration =
-  | { kind: 'jwks'; jwks: { keys: unknown[] } }
-  | { kind: 'jwks_uri'; jwksUri: string }
-  | { kind: 'pem'; pem: string };
+  { kind: 'jwks'; jwks: { keys: unknown[] } } | { kind: 'jwks_uri'; jwksUri: string } | { kind: 'pem'; pem: string };
 
 export interface ValidatedKeys {
   registration: KeyRegistration;
@@ -42,7 +40,15 @@ function isJwksShaped(body: unknown): boolean {
 }
 
 /** An ES256 public key, as the document's example (no private member: `d` is refused). */
-const EXAMPLE_PUBLIC_JWK = {kty: 'EC', x: 'vHHKJUot8f1SldgJzMjkE6lj_JV4T0il5IKk-NfEDmw', y: 'CYhlAAOXMkHyvxvbA3PuK8O8u_Upsit2nFtx3noNJWk', crv: 'P-256', kid: 'example-es256', alg: 'ES256', use: 'sig'};
+const EXAMPLE_PUBLIC_JWK = {
+  kty: 'EC',
+  x: 'vHHKJUot8f1SldgJzMjkE6lj_JV4T0il5IKk-NfEDmw',
+  y: 'CYhlAAOXMkHyvxvbA3PuK8O8u_Upsit2nFtx3noNJWk',
+  crv: 'P-256',
+  kid: 'example-es256',
+  alg: 'ES256',
+  use: 'sig',
+};
 
 /** Exactly one of the three; the keys themselves are checked by importing them (verification-key.ts). */
 export const PutKeysRequest = v.pipe(
@@ -62,7 +68,9 @@ export const PutKeysRequest = v.pipe(
         v.metadata({ format: 'uri' }),
       ),
     ),
-    pem: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must be a string'), v.description('a PEM public key or certificate'))),
+    pem: v.optional(
+      v.pipe(v.string('must be a string'), v.minLength(1, 'must be a string'), v.description('a PEM public key or certificate')),
+    ),
   }),
   v.description('public keys only: private, symmetric and unsupported keys are refused'),
   v.metadata({ oneOf: [{ required: ['jwks'] }, { required: ['jwksUri'] }, { required: ['pem'] }] }),
@@ -98,7 +106,9 @@ export async function validateKeyRegistration(body: unknown, fetchJwks: JwksFetc
     assertUsableNow(keys, nowSeconds);
     return { registration: { kind: 'jwks_uri', jwksUri: uri }, keys };
   } catch (err) {
-    throw new InvalidRequestError(`jwksUri: ${err instanceof InvalidRequestError ? err.message : 'its keys are not usable'}`, { cause: err });
+    throw new InvalidRequestError(`jwksUri: ${err instanceof InvalidRequestError ? err.message : 'its keys are not usable'}`, {
+      cause: err,
+    });
   }
 }
 

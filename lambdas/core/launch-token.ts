@@ -129,7 +129,7 @@ function parse(token: string): ParsedJwt {
 
 function claimsOf(jwt: ParsedJwt): LaunchClaims {
   const p = jwt.payload;
-  for (const name of CLAIM_STRINGS) if (typeof p[name] !== 'string' || (p[name]).length === 0) throw launchFailure('malformed');
+  for (const name of CLAIM_STRINGS) if (typeof p[name] !== 'string' || p[name].length === 0) throw launchFailure('malformed');
   if (!Number.isInteger(p.iat) || !Number.isInteger(p.exp)) throw launchFailure('malformed');
   return p as unknown as LaunchClaims;
 }

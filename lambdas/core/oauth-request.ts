@@ -33,11 +33,18 @@ export const OAuthTokenRequest = v.looseObject({
   grant_type: v.literal(CLIENT_CREDENTIALS_GRANT),
   scope: v.optional(v.pipe(v.string(), v.description("space-separated; each must be one of the client's scopes (default: all of them)"))),
   client_id: v.optional(
-    v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH), v.description('the clientName (client_secret_post; optional with private_key_jwt)')),
+    v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(MAX_CLIENT_ID_LENGTH),
+      v.description('the clientName (client_secret_post; optional with private_key_jwt)'),
+    ),
   ),
   client_secret: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SECRET_LENGTH), v.description('client_secret_post only'))),
   client_assertion_type: v.optional(v.literal(CLIENT_ASSERTION_TYPE)),
-  client_assertion: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ASSERTION_LENGTH), v.description('private_key_jwt: the signed assertion'))),
+  client_assertion: v.optional(
+    v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ASSERTION_LENGTH), v.description('private_key_jwt: the signed assertion')),
+  ),
 });
 
 export type ClientAuthentication =
@@ -77,7 +84,10 @@ export function parseForm(body: Buffer, contentType: string | undefined): Map<st
   if ((media[0] ?? '').trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
     throw new InvalidRequestError('Content-Type must be application/x-www-form-urlencoded for a token request');
   }
-  const charset = media.slice(1).map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
+  const charset = media
+    .slice(1)
+    .map((p) => p.trim().toLowerCase())
+    .find((p) => p.startsWith('charset='));
   if (charset !== undefined && charset.replace(/"/g, '') !== 'charset=utf-8') throw new InvalidRequestError('The form must be UTF-8');
   let text: string;
   try {
@@ -140,7 +150,8 @@ function clientAuthentication(params: Map<string, string>, authorization: readon
   if (header !== undefined) {
     if (!/^basic /i.test(header)) throw new InvalidClientError('The token endpoint accepts HTTP Basic client authentication only');
     const basic = parseBasicCredentials(header);
-    if (clientId !== undefined && clientId !== basic.clientName) throw new InvalidRequestError('client_id differs from the Basic client id');
+    if (clientId !== undefined && clientId !== basic.clientName)
+      throw new InvalidRequestError('client_id differs from the Basic client id');
     checkSecretShape(basic.clientName, basic.clientSecret, true);
     return { method: 'client_secret_basic', ...basic };
   }

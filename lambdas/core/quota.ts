@@ -63,14 +63,21 @@ export function parseStageQuotaConfig(json: string): StageQuotaConfig {
   if (!isObject(v) || !isObject(v.tiers)) return bad('must be {"tiers": {...}, "deployment"?, "stageRateLimit"?}');
   const tiers: Record<string, TierLimits> = Object.create(null) as Record<string, TierLimits>;
   for (const [name, t] of Object.entries(v.tiers)) {
-    if (!TIER_NAME_PATTERN.test(name) || !isObject(t) || !positive(t.rateLimit) || !positive(t.burstLimit)) bad(`tier ${name} is malformed`);
+    if (!TIER_NAME_PATTERN.test(name) || !isObject(t) || !positive(t.rateLimit) || !positive(t.burstLimit))
+      bad(`tier ${name} is malformed`);
     tiers[name] = { rateLimit: (t as { rateLimit: number }).rateLimit, burstLimit: (t as { burstLimit: number }).burstLimit };
   }
   if (!tiers[DEFAULT_TIER]) bad('the default tier is missing');
   const config: { -readonly [K in keyof StageQuotaConfig]: StageQuotaConfig[K] } = { tiers };
   if (v.deployment !== undefined && v.deployment !== null) {
     const d = v.deployment;
-    if (!isObject(d) || !positive(d.limit) || !Number.isInteger(d.limit) || typeof d.period !== 'string' || !(QUOTA_PERIODS as readonly string[]).includes(d.period)) {
+    if (
+      !isObject(d) ||
+      !positive(d.limit) ||
+      !Number.isInteger(d.limit) ||
+      typeof d.period !== 'string' ||
+      !(QUOTA_PERIODS as readonly string[]).includes(d.period)
+    ) {
       bad('deployment must be {"limit", "period"}');
     }
     config.deployment = { limit: (d as { limit: number }).limit, period: (d as { period: QuotaPeriod }).period };

@@ -45,6 +45,8 @@ export function rateLimitHeaders(state: RateLimitState | undefined, nowMs: numbe
   });
   if (windows.length === 0) return {};
   const policy = windows.map(({ name, w }) => `"${name}";q=${Math.max(0, Math.floor(w.limit))};w=${windowSeconds(w)}`);
-  const now = windows.map(({ name, w }) => `"${name}";r=${Math.max(0, Math.floor(w.remaining))};t=${Math.max(0, Math.ceil((w.resetsAtMs - nowMs) / 1000))}`);
+  const now = windows.map(
+    ({ name, w }) => `"${name}";r=${Math.max(0, Math.floor(w.remaining))};t=${Math.max(0, Math.ceil((w.resetsAtMs - nowMs) / 1000))}`,
+  );
   return { [RATELIMIT_POLICY_HEADER]: policy.join(', '), [RATELIMIT_HEADER]: now.join(', ') };
 }

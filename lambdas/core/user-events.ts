@@ -24,7 +24,6 @@ export interface UserEventInput {
   data?: Record<string, unknown>;
 }
 
-
 const TYPE_TEXT = 'must be 1-64 of [a-z0-9_.-], starting with a letter (e.g. session.completed)';
 
 export const EventRequest = v.strictObject({
@@ -60,7 +59,8 @@ export function parseUserEvent(body: unknown, nowMs: number): UserEventInput {
   }
   if (o.data !== undefined) {
     // Depth first: JSON.stringify recurses, so it only ever sees bounded nesting.
-    if (jsonDepthExceeds(o.data, MAX_EVENT_DATA_DEPTH)) throw new InvalidRequestError(`data nests deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
+    if (jsonDepthExceeds(o.data, MAX_EVENT_DATA_DEPTH))
+      throw new InvalidRequestError(`data nests deeper than ${MAX_EVENT_DATA_DEPTH} levels`);
     if (Buffer.byteLength(JSON.stringify(o.data), 'utf8') > MAX_EVENT_DATA_BYTES) throw new InvalidRequestError('data over 4 KiB');
     out.data = o.data;
   }

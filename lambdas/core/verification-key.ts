@@ -139,7 +139,8 @@ function windowOf(cert: X509Certificate): { notBefore: number; notAfter: number 
 /** Registration: every key must be usable now (a certificate inside its validity window). */
 export function assertUsableNow(keys: readonly VerificationKey[], nowSeconds: number): void {
   for (const k of keys) {
-    if (!keyUsableAt(k, nowSeconds)) bad(`${k.kid === undefined ? 'key' : `key ${k.kid}`}: the certificate is outside its validity period (expired or not yet valid)`);
+    if (!keyUsableAt(k, nowSeconds))
+      bad(`${k.kid === undefined ? 'key' : `key ${k.kid}`}: the certificate is outside its validity period (expired or not yet valid)`);
   }
 }
 

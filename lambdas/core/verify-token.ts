@@ -98,10 +98,14 @@ export function createTokenVerifier(deps: VerifierDeps): TokenVerifier {
     // one would (the caches above the store hold each answer for a few seconds).
     const named = issued ? validClientName(jwt.payload.clientName) : clientNameOrUndefined(jwt.payload);
     const jti = jwt.payload.jti;
-    const revoked = typeof jti === 'string' && named !== undefined && deps.revocations ? observed(deps.revocations.isRevoked(jti, named)) : undefined;
+    const revoked =
+      typeof jti === 'string' && named !== undefined && deps.revocations ? observed(deps.revocations.isRevoked(jti, named)) : undefined;
     // A client token awaits its client first thing; an issued token only after its key.
-    const clientRead = named === undefined ? undefined : issued ? observed(deps.clientDirectory.get(named)) : deps.clientDirectory.get(named);
-    const { entity, client } = issued ? await verifyIssued(jwt, alg, deps, now, clientRead) : await verifyClientToken(jwt, alg, deps, now, clientRead);
+    const clientRead =
+      named === undefined ? undefined : issued ? observed(deps.clientDirectory.get(named)) : deps.clientDirectory.get(named);
+    const { entity, client } = issued
+      ? await verifyIssued(jwt, alg, deps, now, clientRead)
+      : await verifyClientToken(jwt, alg, deps, now, clientRead);
     // The one revocation rule (core/revocation.ts), as handlers and the launch check apply it.
     const jtiRevoked =
       entity.jti !== undefined &&
@@ -170,7 +174,8 @@ async function verifyIssued(
   if (p.exp === undefined) throw new InvalidTokenError('Issued token without exp');
   checkTimes(p, now);
   const clientName = p.clientName;
-  if (typeof clientName !== 'string' || !CLIENT_NAME_PATTERN.test(clientName)) throw new InvalidTokenError('Issued token without clientName');
+  if (typeof clientName !== 'string' || !CLIENT_NAME_PATTERN.test(clientName))
+    throw new InvalidTokenError('Issued token without clientName');
   const client = await (clientRead ?? deps.clientDirectory.get(clientName));
   if (!client) throw new InvalidTokenError('The client no longer exists');
   // Our own tokens are for this deployment: an `aud`, if one is ever set, must name its issuer identifier.

@@ -17,7 +17,7 @@ export const SCHEDULED_FUNCTIONS: Readonly<Record<ScheduledFunctionName, Schedul
     entry: 'lambdas/quota-monitor/handler.ts',
     memorySize: 256,
     timeoutSeconds: 120,
-    description: 'Publishes per-client and deployment quota use from the gateway\'s counters as CloudWatch metrics',
+    description: "Publishes per-client and deployment quota use from the gateway's counters as CloudWatch metrics",
     everyMinutes: 15,
   },
 };

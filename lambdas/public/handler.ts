@@ -40,7 +40,12 @@ function getOpenApi(): Operation {
 }
 
 export function publicOperations(deps: Deps): OperationTable<'public'> {
-  return { getJwks: getJwks(deps), getAuthorizationServerMetadata: getAuthorizationServerMetadata(deps), getOpenApi: getOpenApi(), ...portalOperations(deps) };
+  return {
+    getJwks: getJwks(deps),
+    getAuthorizationServerMetadata: getAuthorizationServerMetadata(deps),
+    getOpenApi: getOpenApi(),
+    ...portalOperations(deps),
+  };
 }
 
 export function createPublic(deps: Deps): IntegrationHandler {

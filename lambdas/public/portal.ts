@@ -49,11 +49,18 @@ export function basePath(event: Pick<APIGatewayProxyEvent, 'requestContext' | 'r
   return SAFE_PATH.test(base) ? base : '';
 }
 
-export function portalOperations(deps: Pick<Deps, 'env'>): Pick<OperationTable<'public'>, 'getPortalPage' | 'getPortalScript' | 'getPortalStyles'> {
+export function portalOperations(
+  deps: Pick<Deps, 'env'>,
+): Pick<OperationTable<'public'>, 'getPortalPage' | 'getPortalScript' | 'getPortalStyles'> {
   return {
     getPortalPage: async (req) => ({
       status: 200,
-      raw: portalHtml({ base: basePath(req.event), stage: deps.env.STAGE, jsIntegrity: PORTAL_JS_INTEGRITY, cssIntegrity: PORTAL_CSS_INTEGRITY }),
+      raw: portalHtml({
+        base: basePath(req.event),
+        stage: deps.env.STAGE,
+        jsIntegrity: PORTAL_JS_INTEGRITY,
+        cssIntegrity: PORTAL_CSS_INTEGRITY,
+      }),
       headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS },
     }),
     getPortalScript: async () => ({

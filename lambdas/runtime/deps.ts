@@ -100,8 +100,29 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   const quotaConfig = env.QUOTA_CONFIG ? parseStageQuotaConfig(env.QUOTA_CONFIG) : FALLBACK_QUOTA_CONFIG;
   const metrics = overrides.metrics ?? createMetrics(env);
   return {
-    env, issuer, clock, doc, keyring, clients, clientDirectory, signingKeys, tokenLockout, authLog, revocations, fetchJwks, jwksCache, verifyToken,
-    sessions, launchTokens, deploymentSecrets, events, idempotency, apiKeys, usageCounters, quotaConfig, metrics,
+    env,
+    issuer,
+    clock,
+    doc,
+    keyring,
+    clients,
+    clientDirectory,
+    signingKeys,
+    tokenLockout,
+    authLog,
+    revocations,
+    fetchJwks,
+    jwksCache,
+    verifyToken,
+    sessions,
+    launchTokens,
+    deploymentSecrets,
+    events,
+    idempotency,
+    apiKeys,
+    usageCounters,
+    quotaConfig,
+    metrics,
   };
 }
 

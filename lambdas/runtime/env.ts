@@ -84,7 +84,13 @@ export function parseIssuer(value: string): string {
   } catch {
     throw new Error('ISSUER must be an absolute URL');
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     throw new Error('ISSUER must be an http(s) URL without query, fragment or credentials');
   }
   return value.replace(/\/+$/, '');

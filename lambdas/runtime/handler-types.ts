@@ -15,10 +15,7 @@ import type {
 import type { RuntimeEnv } from './env';
 
 export type IntegrationHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
-export type AuthorizerHandler = (
-  event: APIGatewayRequestAuthorizerEvent,
-  context?: Context,
-) => Promise<APIGatewayAuthorizerResult>;
+export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context?: Context) => Promise<APIGatewayAuthorizerResult>;
 
 export interface FunctionModule<H> {
   createHandler(env: RuntimeEnv): H;

@@ -158,7 +158,9 @@ export function httpHandler<F extends ServedFunction>(fn: F, operations: Operati
   const clock = options.clock ?? Date.now;
   const byId: Readonly<Record<string, Operation>> = operations;
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const route: RouteSpec | undefined = ROUTES.find((r) => r.function === fn && r.path === event.resource && r.method === event.httpMethod);
+    const route: RouteSpec | undefined = ROUTES.find(
+      (r) => r.function === fn && r.path === event.resource && r.method === event.httpMethod,
+    );
     const op = route ? byId[route.operation] : undefined;
     if (!route || !op) return withRequestId(errorResult(new GatewayError('not_found', 'No such route'), route?.errorFormat), event);
     // Every route refuses an oversized body, read or not: API Gateway itself accepts up to 10 MB.
@@ -206,7 +208,10 @@ export function httpHandler<F extends ServedFunction>(fn: F, operations: Operati
     } else {
       // Never a stack trace to the caller: a bug answers like an unavailable dependency.
       logger.error('unexpected error', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      request.response = withRequestId(errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'), format), event);
+      request.response = withRequestId(
+        errorResult(new GatewayError('service_unavailable', 'The service is temporarily unavailable'), format),
+        event,
+      );
     }
   }) as unknown as IntegrationHandler;
 }

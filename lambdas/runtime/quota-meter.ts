@@ -81,7 +81,8 @@ export function quotaMeter(deps: QuotaMeterDeps): AdmitRequest {
     const state: { client?: QuotaWindow; deployment?: QuotaWindow } = {};
     for (const c of result.counted) {
       const { limit, period } = c.spec.quota;
-      if (limit !== undefined) state[c.spec.scope.kind] = { limit, period, remaining: Math.max(0, limit - c.used), resetsAtMs: periodEnd(period, now) };
+      if (limit !== undefined)
+        state[c.spec.scope.kind] = { limit, period, remaining: Math.max(0, limit - c.used), resetsAtMs: periodEnd(period, now) };
     }
     return state;
   };
@@ -104,7 +105,8 @@ export async function readUsage(
   const scopes: { scope: CounterScope; period: QuotaPeriod; shards: number }[] = [
     { scope: { kind: 'client', clientName: record.clientName }, period, shards: clientCounterShards(config) },
   ];
-  if (config.deployment) scopes.push({ scope: { kind: 'deployment' }, period: config.deployment.period, shards: deploymentCounterShards(config) });
+  if (config.deployment)
+    scopes.push({ scope: { kind: 'deployment' }, period: config.deployment.period, shards: deploymentCounterShards(config) });
   const [clientUsed = 0, deploymentUsed = 0] = await deps.usageCounters.used(scopes, now);
   const client = usageReport(record.quota, clientUsed, now);
   return {

@@ -49,10 +49,17 @@ const readRequest = (body: unknown): GraphqlRequest => parseGraphqlBody(body);
  * GraphQL's `errors` list, with the contract's `error`/`error_description` beside it (the
  * first error whose status is the answer's), as every error body on this route carries.
  */
-function gqlErrors(errors: readonly { message: string; code: string; status: number }[], status: number, extra: Record<string, unknown> = {}): ApiResponse {
+function gqlErrors(
+  errors: readonly { message: string; code: string; status: number }[],
+  status: number,
+  extra: Record<string, unknown> = {},
+): ApiResponse {
   const lead = errors.find((e) => e.status === status) ?? errors[0] ?? { message: 'The request was refused', code: 'invalid_request' };
   const { error, error_description } = errorBody(lead.code, lead.message);
-  return { status, body: { error, error_description, errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code } })), ...extra } };
+  return {
+    status,
+    body: { error, error_description, errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code } })), ...extra },
+  };
 }
 
 /** An execution error → the contract code; anything unexpected is a 503 that says nothing. */
@@ -85,7 +92,13 @@ export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssue
       info.fieldNodes,
       payload as unknown as Record<string, unknown>,
     );
-    const { token } = await issue({ clientName: ctx.clientName, sub: ctx.sub, deviceId: ctx.deviceId, sessionId: payload.id, payload: selected });
+    const { token } = await issue({
+      clientName: ctx.clientName,
+      sub: ctx.sub,
+      deviceId: ctx.deviceId,
+      sessionId: payload.id,
+      payload: selected,
+    });
     ctx.token = token;
     return { ...payload, __typename: typeName, workoutKitToken: token };
   };
@@ -94,7 +107,8 @@ export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssue
     const caller = req.caller;
     if (!caller?.sub) throw new Error('graphql needs a caller with sub');
     const rawDevice = req.headers[DEVICE_HEADER];
-    if (rawDevice === undefined || rawDevice === '') throw new DeviceRequiredError('X-WorkoutKit-Device is required: the answer carries a WorkoutKitToken');
+    if (rawDevice === undefined || rawDevice === '')
+      throw new DeviceRequiredError('X-WorkoutKit-Device is required: the answer carries a WorkoutKitToken');
     const deviceId = parseDeviceId(rawDevice);
     const gq = readRequest(req.json());
 
@@ -107,11 +121,15 @@ export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssue
     const op = selectedOperation(doc, gq.operationName);
     checkDepth(op, fragmentsOf(doc));
     const invalid = validate(schema, doc, rules, { maxErrors: 20, hideSuggestions });
-    if (invalid.length > 0) return gqlErrors(invalid.map((e) => ({ message: e.message, code: 'invalid_request', status: 400 })), 400);
+    if (invalid.length > 0)
+      return gqlErrors(
+        invalid.map((e) => ({ message: e.message, code: 'invalid_request', status: 400 })),
+        400,
+      );
     checkCost(schema, doc, op, gq.variables);
 
     const ctx: ResolverContext = { clientName: caller.clientName, sub: caller.sub, deviceId };
-    const result = (await execute({
+    const result = await execute({
       schema,
       document: doc,
       variableValues: gq.variables,
@@ -124,14 +142,21 @@ export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssue
         const value = (source as Record<string, unknown>)[info.fieldName];
         return typeof value === 'function' ? (value as GraphQLFieldResolver<unknown, ResolverContext>)(source, args, context, info) : value;
       },
-    }));
+    });
 
     const headers: Record<string, string> = ctx.token ? { [TOKEN_HEADER]: ctx.token, 'Cache-Control': 'no-store, private' } : {};
     const extensions = ctx.token ? { extensions: { workoutkit: { token: ctx.token } } } : {};
     if (result.errors && result.errors.length > 0) {
       const mapped = result.errors.map(contractError);
       const status = Math.max(...mapped.map((e) => e.status));
-      return { ...gqlErrors(mapped.map((e) => ({ message: e.message, code: e.code, status: e.status })), status, { ...(result.data === undefined ? {} : { data: result.data }), ...extensions }), headers };
+      return {
+        ...gqlErrors(
+          mapped.map((e) => ({ message: e.message, code: e.code, status: e.status })),
+          status,
+          { ...(result.data === undefined ? {} : { data: result.data }), ...extensions },
+        ),
+        headers,
+      };
     }
     return { status: 200, body: { data: result.data, ...extensions }, headers };
   };

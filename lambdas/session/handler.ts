@@ -26,7 +26,11 @@ export function sessionOperations(deps: Deps): OperationTable<'session'> {
 
 /** The session reads are authenticated and counted like every `jwt` route; the launch check (`none`) is neither. */
 export function createSession(deps: Deps): IntegrationHandler {
-  return httpHandler('session', sessionOperations(deps), { clock: deps.clock, checkCaller: revocationCheck(deps), admit: quotaMeter(deps) });
+  return httpHandler('session', sessionOperations(deps), {
+    clock: deps.clock,
+    checkCaller: revocationCheck(deps),
+    admit: quotaMeter(deps),
+  });
 }
 
 export function createHandler(env: RuntimeEnv): IntegrationHandler {

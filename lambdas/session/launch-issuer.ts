@@ -20,7 +20,9 @@ export interface LaunchIssueInput {
 
 export type LaunchIssuer = (input: LaunchIssueInput) => Promise<{ token: string; claims: LaunchClaims }>;
 
-export function launchIssuer(deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics'>): LaunchIssuer {
+export function launchIssuer(
+  deps: Pick<Deps, 'signingKeys' | 'deploymentSecrets' | 'launchTokens' | 'issuer' | 'clock' | 'metrics'>,
+): LaunchIssuer {
   return async (input) => {
     const [signingKey, deviceKey] = await Promise.all([deps.signingKeys.current(), deps.deploymentSecrets.get('device-hash')]);
     const issued = await issueLaunchToken(

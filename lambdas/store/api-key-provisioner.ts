@@ -131,7 +131,9 @@ export class ApiGatewayKeyProvisioner implements ApiKeyProvisioner {
   /** https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlanKey.html */
   private async attach(planId: string, awsKeyId: string): Promise<void> {
     // iam: apigateway:POST arn:aws:apigateway:${region}::/usageplans/${tierPlan}/keys
-    await guarded('attach api key', () => this.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId: awsKeyId, keyType: 'API_KEY' })));
+    await guarded('attach api key', () =>
+      this.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId: awsKeyId, keyType: 'API_KEY' })),
+    );
   }
 
   /** https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteUsagePlanKey.html (a key not attached is fine). */
@@ -174,7 +176,9 @@ export class ApiGatewayKeyProvisioner implements ApiKeyProvisioner {
     let position: string | undefined;
     do {
       // iam: apigateway:GET arn:aws:apigateway:${region}::/usageplans
-      const page = await guarded('list usage plans', () => this.client.send(new GetUsagePlansCommand({ limit: 500, ...(position ? { position } : {}) })));
+      const page = await guarded('list usage plans', () =>
+        this.client.send(new GetUsagePlansCommand({ limit: 500, ...(position ? { position } : {}) })),
+      );
       for (const plan of page.items ?? []) {
         const tier = plan.tags?.[TIER_TAG];
         if (plan.id && tier && plan.tags?.[DEPLOYMENT_TAG] === want) found.set(tier, plan.id);

@@ -82,7 +82,9 @@ export class ApiKeyStore {
       );
     } catch (err) {
       // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=APIKEY#<sha256(key)>
-      await guarded('detach api key', () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: apiKeyLookupKey(key.sha256) })));
+      await guarded('detach api key', () =>
+        this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: apiKeyLookupKey(key.sha256) })),
+      );
       throw err;
     }
   }

@@ -70,7 +70,11 @@ export class AuthLogStore {
           KeyConditionExpression: since === undefined ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
           FilterExpression: '#ttl > :now',
           ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':pk': authLogPartition(clientName), ':now': nowS, ...(since === undefined ? {} : { ':since': since }) },
+          ExpressionAttributeValues: {
+            ':pk': authLogPartition(clientName),
+            ':now': nowS,
+            ...(since === undefined ? {} : { ':since': since }),
+          },
           ScanIndexForward: false,
           Limit: limit,
         }),

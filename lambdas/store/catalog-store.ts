@@ -58,7 +58,9 @@ export class CatalogStore {
           TableName: this.tableName,
           KeyConditionExpression: q.after === undefined ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk AND sk > :after',
           ExpressionAttributeValues:
-            q.after === undefined ? { ':pk': CATALOG_PARTITION, ':prefix': 'SESSION#' } : { ':pk': CATALOG_PARTITION, ':after': `SESSION#${q.after}` },
+            q.after === undefined
+              ? { ':pk': CATALOG_PARTITION, ':prefix': 'SESSION#' }
+              : { ':pk': CATALOG_PARTITION, ':after': `SESSION#${q.after}` },
           Limit: q.limit + 1,
         }),
       ),

@@ -39,14 +39,23 @@ export async function rotateClientSecret(
   await store.update(clientName, (record) => {
     const current = record.secrets[0]?.sealed ?? '';
     if (replacing === undefined) replacing = current;
-    else if (current !== replacing) throw new ConflictError('The secret was rotated concurrently by another request; retry to rotate again');
-    record.secrets = [{ sealed, createdAt: new Date(nowMs).toISOString() }, ...secretsKeptAfterRotation(record.secrets, previousValidUntil, now)];
+    else if (current !== replacing)
+      throw new ConflictError('The secret was rotated concurrently by another request; retry to rotate again');
+    record.secrets = [
+      { sealed, createdAt: new Date(nowMs).toISOString() },
+      ...secretsKeptAfterRotation(record.secrets, previousValidUntil, now),
+    ];
     record.updatedAt = new Date(nowMs).toISOString();
   });
   return { clientSecret, previousValidUntil };
 }
 
-export async function setClientKeys(store: ClientStore, clientName: string, registration: KeyRegistration, nowMs: number): Promise<ClientRecord> {
+export async function setClientKeys(
+  store: ClientStore,
+  clientName: string,
+  registration: KeyRegistration,
+  nowMs: number,
+): Promise<ClientRecord> {
   const keys: RegisteredKeys = { ...registration, updatedAt: new Date(nowMs).toISOString() };
   return store.update(clientName, (record) => {
     record.keys = keys;
@@ -55,7 +64,12 @@ export async function setClientKeys(store: ClientStore, clientName: string, regi
 }
 
 /** Every token of the client issued before `issuedBefore` (or without iat) is revoked. A cut-off only moves forward. */
-export async function revokeClientTokensBefore(store: ClientStore, clientName: string, issuedBefore: number, nowMs: number): Promise<number> {
+export async function revokeClientTokensBefore(
+  store: ClientStore,
+  clientName: string,
+  issuedBefore: number,
+  nowMs: number,
+): Promise<number> {
   const record = await store.update(clientName, (r) => {
     r.revokedBefore = Math.max(r.revokedBefore ?? 0, issuedBefore);
     r.updatedAt = new Date(nowMs).toISOString();

@@ -16,9 +16,7 @@ export function documentClient(endpoint?: string): DynamoDBDocumentClient {
       ? new DynamoDBClient({
           endpoint,
           region: process.env.AWS_REGION ?? 'local',
-          credentials: process.env.AWS_ACCESS_KEY_ID
-            ? undefined
-            : { accessKeyId: 'local', secretAccessKey: 'local' },
+          credentials: process.env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' },
           maxAttempts: 2,
         })
       : new DynamoDBClient({ maxAttempts: 3 });

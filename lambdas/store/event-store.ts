@@ -72,7 +72,7 @@ export class EventStore {
       ),
     );
     return (out.Items ?? [])
-      .filter((i) => typeof i[TTL_ATTRIBUTE] === 'number' && (i[TTL_ATTRIBUTE]) > now)
+      .filter((i) => typeof i[TTL_ATTRIBUTE] === 'number' && i[TTL_ATTRIBUTE] > now)
       .map(({ pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...rest }) => rest as StoredEvent);
   }
 }

@@ -23,9 +23,7 @@ export interface Claim {
 }
 
 export type ClaimResult =
-  | { readonly kind: 'first'; readonly claim: Claim }
-  | { readonly kind: 'repeat'; readonly claim: Claim }
-  | { readonly kind: 'mismatch' };
+  { readonly kind: 'first'; readonly claim: Claim } | { readonly kind: 'repeat'; readonly claim: Claim } | { readonly kind: 'mismatch' };
 
 const keyOf = (s: IdempotencyScope) => ({ pk: `IDEMPOTENCY#${s.clientName}#${s.key}#${s.sub}`, sk: 'EVENTS' });
 

@@ -48,7 +48,9 @@ export interface JwksFetcherOptions {
 }
 
 const systemResolve = (hostname: string): Promise<LookupAddress[]> =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))),
+  );
 
 /** Syntax and scheme of a JWKS URL; shared by registration (400) and fetching. */
 export function checkJwksUrl(raw: string, allowLoopback: boolean): URL {
@@ -64,7 +66,10 @@ export function checkJwksUrl(raw: string, allowLoopback: boolean): URL {
   const host = bareHost(url);
   if (isIP(host)) {
     const ok = url.protocol === 'http:' ? classifyAddress(host) === 'loopback' : addressAllowed(host, allowLoopback);
-    if (!ok) throw new JwksUrlError(url.protocol === 'http:' ? 'plain http is allowed to loopback only' : 'URL points to a private, loopback or link-local address');
+    if (!ok)
+      throw new JwksUrlError(
+        url.protocol === 'http:' ? 'plain http is allowed to loopback only' : 'URL points to a private, loopback or link-local address',
+      );
   }
   return url;
 }
@@ -89,20 +94,22 @@ export function createJwksFetcher(options: JwksFetcherOptions = {}): JwksFetcher
 
   // Called by net.connect for host names: every answer must be allowed, or none is used.
   // Plain http (local gateway only) must stay on loopback.
-  const checkedLookup = (httpOnly: boolean): LookupFunction => (hostname, opts: LookupOptions, callback) => {
-    resolve(hostname).then(
-      (addrs) => {
-        const ok = (a: string) => (httpOnly ? classifyAddress(a) === 'loopback' : addressAllowed(a, allowLoopback));
-        if (addrs.length === 0 || !addrs.every((a) => ok(a.address))) {
-          callback(new JwksFetchError('host resolves to a private, loopback or link-local address'), '', 4);
-          return;
-        }
-        if (opts.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addrs);
-        else callback(null, (addrs[0] as LookupAddress).address, (addrs[0] as LookupAddress).family);
-      },
-      (err: unknown) => callback(err as NodeJS.ErrnoException, '', 4),
-    );
-  };
+  const checkedLookup =
+    (httpOnly: boolean): LookupFunction =>
+    (hostname, opts: LookupOptions, callback) => {
+      resolve(hostname).then(
+        (addrs) => {
+          const ok = (a: string) => (httpOnly ? classifyAddress(a) === 'loopback' : addressAllowed(a, allowLoopback));
+          if (addrs.length === 0 || !addrs.every((a) => ok(a.address))) {
+            callback(new JwksFetchError('host resolves to a private, loopback or link-local address'), '', 4);
+            return;
+          }
+          if (opts.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addrs);
+          else callback(null, (addrs[0] as LookupAddress).address, (addrs[0] as LookupAddress).family);
+        },
+        (err: unknown) => callback(err as NodeJS.ErrnoException, '', 4),
+      );
+    };
 
   return async (raw: string): Promise<JwksDocument> => {
     const url = checkJwksUrl(raw, allowLoopback);

@@ -23,7 +23,13 @@ interface DataKeySource {
 }
 
 function aad(context: SealContext): Buffer {
-  return Buffer.from(JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]])));
+  return Buffer.from(
+    JSON.stringify(
+      Object.keys(context)
+        .sort()
+        .map((k) => [k, context[k]]),
+    ),
+  );
 }
 
 function gcmSeal(key: Buffer, plaintext: Buffer, context: SealContext): Buffer {

@@ -26,7 +26,9 @@ export async function deletePartition(doc: DynamoDBDocumentClient, tableName: st
     for (const item of page.Items ?? []) {
       // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=USAGE#C#<clientName>#<shard>
       // iam: dynamodb:DeleteItem table dynamodb:LeadingKeys=AUTHLOG#<clientName>
-      await guarded('delete item', () => doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk as string, sk: item.sk as string } })));
+      await guarded('delete item', () =>
+        doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk as string, sk: item.sk as string } })),
+      );
       removed++;
     }
     start = page.LastEvaluatedKey;

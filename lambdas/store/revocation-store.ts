@@ -28,7 +28,9 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest('bas
 
 /** Global (operator) when clientName is absent; else only among that client's tokens. */
 export const revokedKey = (jti: string, clientName?: string) =>
-  clientName === undefined ? { pk: `REVOKED#${digest(jti)}`, sk: 'JTI' } : { pk: `REVOKED#${digest(`${clientName}\n${jti}`)}`, sk: 'CLIENT_JTI' };
+  clientName === undefined
+    ? { pk: `REVOKED#${digest(jti)}`, sk: 'JTI' }
+    : { pk: `REVOKED#${digest(`${clientName}\n${jti}`)}`, sk: 'CLIENT_JTI' };
 
 /** The items that revoke `jti`: the operator's global one and, with clientName, the client's own. */
 export function revocationKeys(jti: string, clientName?: string): { pk: string; sk: string }[] {
@@ -63,7 +65,13 @@ export class RevocationStore implements RevocationList {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...revokedKey(jti, clientName), type: 'revocation', revokedAt: new Date(now * 1000).toISOString(), revokedBy, [TTL_ATTRIBUTE]: expiresAt },
+          Item: {
+            ...revokedKey(jti, clientName),
+            type: 'revocation',
+            revokedAt: new Date(now * 1000).toISOString(),
+            revokedBy,
+            [TTL_ATTRIBUTE]: expiresAt,
+          },
         }),
       ),
     );

@@ -12,7 +12,9 @@ export async function rotateSigningKey(store: SigningKeyStore, nowMs: number, le
   const items = await store.list(true);
   const pending = items.find((k) => k.activatesAt > now);
   if (pending) {
-    throw new ConflictError(`A rotation is already pending: key ${pending.kid} signs from ${new Date(pending.activatesAt * 1000).toISOString()}`);
+    throw new ConflictError(
+      `A rotation is already pending: key ${pending.kid} signs from ${new Date(pending.activatesAt * 1000).toISOString()}`,
+    );
   }
   const activatesAt = now + leadSeconds;
   const retiresAt = retirementFor(activatesAt);

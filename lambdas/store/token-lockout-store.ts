@@ -59,17 +59,23 @@ export class TokenLockoutStore {
     return guarded('record auth failure', async () => {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         // Count within the live window, only while under the limit...
-        if (await this.conditionalUpdate(attemptKey, {
-          UpdateExpression: 'ADD failures :one',
-          ConditionExpression: '#ttl > :now AND failures < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':now': now, ':limit': FAILURE_LIMIT },
-        })) return { counted: true };
+        if (
+          await this.conditionalUpdate(attemptKey, {
+            UpdateExpression: 'ADD failures :one',
+            ConditionExpression: '#ttl > :now AND failures < :limit',
+            ExpressionAttributeValues: { ':one': 1, ':now': now, ':limit': FAILURE_LIMIT },
+          })
+        )
+          return { counted: true };
         // ...or open a new window where there is none (or it ended; expired items linger).
-        if (await this.conditionalUpdate(attemptKey, {
-          UpdateExpression: 'SET failures = :one, #ttl = :end',
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-          ExpressionAttributeValues: { ':one': 1, ':now': now, ':end': now + FAILURE_WINDOW_SECONDS },
-        })) return { counted: true };
+        if (
+          await this.conditionalUpdate(attemptKey, {
+            UpdateExpression: 'SET failures = :one, #ttl = :end',
+            ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+            ExpressionAttributeValues: { ':one': 1, ':now': now, ':end': now + FAILURE_WINDOW_SECONDS },
+          })
+        )
+          return { counted: true };
         // Both refused: the window is live, so it is at the limit, or a concurrent attempt
         // opened it between our two writes (then the next round counts in it).
         const status = await this.status(attemptKey);
@@ -80,15 +86,23 @@ export class TokenLockoutStore {
     });
   }
 
-  private async conditionalUpdate(attemptKey: string, update: {
-    UpdateExpression: string;
-    ConditionExpression: string;
-    ExpressionAttributeValues: Record<string, number>;
-  }): Promise<boolean> {
+  private async conditionalUpdate(
+    attemptKey: string,
+    update: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, number>;
+    },
+  ): Promise<boolean> {
     try {
       // iam: dynamodb:UpdateItem table dynamodb:LeadingKeys=AUTHFAIL#<clientName>
       await this.doc.send(
-        new UpdateCommand({ TableName: this.tableName, Key: keyOf(attemptKey), ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ...update }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(attemptKey),
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ...update,
+        }),
       );
       return true;
     } catch (err) {

@@ -60,8 +60,7 @@ export interface Counted {
 }
 
 export type ConsumeResult =
-  | { readonly ok: true; readonly counted: readonly Counted[] }
-  | { readonly ok: false; readonly exceeded: CounterSpec };
+  { readonly ok: true; readonly counted: readonly Counted[] } | { readonly ok: false; readonly exceeded: CounterSpec };
 
 interface Taken {
   shard: number;
@@ -112,7 +111,9 @@ export class UsageCounterStore {
     // Refused requests are never counted: take back what the other counters counted. If this
     // fails the request stays counted there (an over-count, never an under-count).
     await Promise.all(
-      taken.map((t, i) => (t === undefined ? Promise.resolve() : this.undo(specs[i] as CounterSpec, t.shard, nowMs).catch(() => undefined))),
+      taken.map((t, i) =>
+        t === undefined ? Promise.resolve() : this.undo(specs[i] as CounterSpec, t.shard, nowMs).catch(() => undefined),
+      ),
     );
     return { ok: false, exceeded: refused };
   }
@@ -213,7 +214,13 @@ export class UsageCounterStore {
 }
 
 function memoKey(spec: CounterSpec, nowMs: number): string {
-  return [counterPartition(spec.scope, 0), spec.generation ?? '', periodKey(spec.quota.period, nowMs), spec.quota.limit ?? '-', spec.shards].join('|');
+  return [
+    counterPartition(spec.scope, 0),
+    spec.generation ?? '',
+    periodKey(spec.quota.period, nowMs),
+    spec.quota.limit ?? '-',
+    spec.shards,
+  ].join('|');
 }
 
 /** With one shard the count is exact; with more, this shard's share scaled to the whole. */

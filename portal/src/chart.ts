@@ -32,7 +32,14 @@ export function usageChart(u: Usage): SVGElement {
   });
   root.append(
     svg('rect', { x: 0, y: BAR_Y, width: WIDTH, height: BAR_H, rx: 4, class: 'usage-track' }),
-    svg('rect', { x: 0, y: BAR_Y, width: Math.max(ratio * WIDTH, u.used > 0 ? 2 : 0), height: BAR_H, rx: 4, class: `usage-fill usage-${level}` }),
+    svg('rect', {
+      x: 0,
+      y: BAR_Y,
+      width: Math.max(ratio * WIDTH, u.used > 0 ? 2 : 0),
+      height: BAR_H,
+      rx: 4,
+      class: `usage-fill usage-${level}`,
+    }),
   );
   for (const q of [0, 0.25, 0.5, 0.75, 1]) {
     const x = Math.min(WIDTH - 1, Math.max(1, q * WIDTH));

@@ -71,7 +71,8 @@ async function onSignIn(event: SubmitEvent): Promise<void> {
   } catch (err) {
     signOut();
     if (err instanceof ApiFailure && err.code === 'invalid_client') say(error, SIGN_IN_FAILED);
-    else if (err instanceof ApiFailure && err.status === 403) say(error, 'Signed in, but this client lacks the settings scope. Ask your WorkoutKit operator to grant it.');
+    else if (err instanceof ApiFailure && err.status === 403)
+      say(error, 'Signed in, but this client lacks the settings scope. Ask your WorkoutKit operator to grant it.');
     else if (err instanceof ApiFailure && err.status === 429) say(error, 'Too many attempts. Wait a few minutes, then try again.');
     else say(error, describe(err));
     secret.focus();
@@ -96,7 +97,8 @@ function pastedKeysBody(): unknown {
     throw new ApiFailure(400, 'invalid_request', 'The pasted JWKS is not valid JSON.');
   }
   // A lone JWK is accepted as a one-key set; the gateway validates everything else.
-  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('keys' in parsed) && 'kty' in parsed) parsed = { keys: [parsed] };
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('keys' in parsed) && 'kty' in parsed)
+    parsed = { keys: [parsed] };
   return { jwks: parsed };
 }
 
@@ -178,7 +180,8 @@ function start(): void {
   byId('copy-secret').addEventListener('click', () => void onCopy());
   byId('refresh').addEventListener('click', () => void onRefresh());
   byId('sign-out').addEventListener('click', () => endSession('Signed out.'));
-  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="keys-mode"]')) radio.addEventListener('change', syncKeysMode);
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="keys-mode"]'))
+    radio.addEventListener('change', syncKeysMode);
   // An error stays until the user changes what it was about.
   for (const id of ['jwks-text', 'jwks-uri']) byId(id).addEventListener('input', () => say(byId('keys-error'), ''));
   byId('grace-seconds').addEventListener('input', () => say(byId('rotate-error'), ''));

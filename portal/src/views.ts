@@ -12,19 +12,34 @@ export function renderSettings(s: Settings): void {
   body.replaceChildren();
   const keys = s.keys?.keys ?? [];
   if (!s.keys || keys.length === 0) {
-    body.append(el('tr', {}, el('td', { colspan: 3 }, s.keys?.kind === 'jwks_uri' ? 'The JWKS URL served no keys yet.' : 'No keys registered.')));
+    body.append(
+      el('tr', {}, el('td', { colspan: 3 }, s.keys?.kind === 'jwks_uri' ? 'The JWKS URL served no keys yet.' : 'No keys registered.')),
+    );
   }
   for (const k of keys) {
-    body.append(el('tr', {}, el('td', {}, el('code', {}, k.kid ?? '(no kid)')), el('td', {}, k.algs.join(', ') || '—'), el('td', {}, SOURCE_LABEL[k.source] ?? k.source)));
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', {}, el('code', {}, k.kid ?? '(no kid)')),
+        el('td', {}, k.algs.join(', ') || '—'),
+        el('td', {}, SOURCE_LABEL[k.source] ?? k.source),
+      ),
+    );
   }
   const where = byId('keys-source');
-  where.textContent = s.keys?.jwksUri ? `Fetched from ${s.keys.jwksUri}; updated ${formatTime(s.keys.updatedAt)}.` : s.keys ? `Updated ${formatTime(s.keys.updatedAt)}.` : '';
+  where.textContent = s.keys?.jwksUri
+    ? `Fetched from ${s.keys.jwksUri}; updated ${formatTime(s.keys.updatedAt)}.`
+    : s.keys
+      ? `Updated ${formatTime(s.keys.updatedAt)}.`
+      : '';
 }
 
 export function renderUsage(u: Usage): void {
   byId('usage-chart').replaceChildren(usageChart(u));
   const reset = u.resetsAt ? ` Resets ${formatTime(u.resetsAt)}.` : '';
-  byId('usage-text').textContent = `${usageSummary(u)}${u.remaining !== null ? ` ${u.remaining.toLocaleString('en')} remaining.` : ''}${reset}`;
+  byId('usage-text').textContent =
+    `${usageSummary(u)}${u.remaining !== null ? ` ${u.remaining.toLocaleString('en')} remaining.` : ''}${reset}`;
 }
 
 export function renderFailures(f: AuthFailures): void {
@@ -34,8 +49,17 @@ export function renderFailures(f: AuthFailures): void {
   for (const [reason, count] of reasons) summary.append(el('li', {}, el('code', {}, reason), `: ${count}`));
   const body = byId<HTMLTableSectionElement>('failures-body');
   body.replaceChildren();
-  if (f.recent.length === 0) body.append(el('tr', {}, el('td', { colspan: 3 }, `No authentication failures since ${formatTime(f.since)}.`)));
+  if (f.recent.length === 0)
+    body.append(el('tr', {}, el('td', { colspan: 3 }, `No authentication failures since ${formatTime(f.since)}.`)));
   for (const r of f.recent) {
-    body.append(el('tr', {}, el('td', {}, el('time', { datetime: r.at }, formatTime(r.at))), el('td', {}, el('code', {}, r.reason)), el('td', {}, r.tokenKind)));
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', {}, el('time', { datetime: r.at }, formatTime(r.at))),
+        el('td', {}, el('code', {}, r.reason)),
+        el('td', {}, r.tokenKind),
+      ),
+    );
   }
 }

@@ -24,10 +24,16 @@ const ask = (stage: 'sandbox' | 'prod', body: unknown) =>
 
 const TYPOS: [string, unknown][] = [
   ['a misspelt root field', { query: '{ publicWorkoutSesion(id: "hiit-20-core") { id } }' }],
-  ['a misspelt field of a session type', { query: '{ publicWorkoutSession(id: "hiit-20-core") { ... on WorkoutAudioSession { titel } } }' }],
+  [
+    'a misspelt field of a session type',
+    { query: '{ publicWorkoutSession(id: "hiit-20-core") { ... on WorkoutAudioSession { titel } } }' },
+  ],
   ['a misspelt argument', { query: '{ publicWorkoutSession(idd: "hiit-20-core") { id } }' }],
   ['a misspelt type condition', { query: '{ publicWorkoutSession(id: "hiit-20-core") { ... on WorkoutAudioSesion { id } } }' }],
-  ['a misspelt variable type', { query: 'query($id: ID!, $x: Strin) { publicWorkoutSession(id: $id) { id } }', variables: { id: 'hiit-20-core' } }],
+  [
+    'a misspelt variable type',
+    { query: 'query($id: ID!, $x: Strin) { publicWorkoutSession(id: $id) { id } }', variables: { id: 'hiit-20-core' } },
+  ],
 ];
 
 describe.each(TYPOS)('%s', (_what, body) => {

@@ -114,15 +114,17 @@ describe('POST /v1/events with Idempotency-Key', () => {
     expect(quoted.body.id).toEqual(plain.body.id);
   });
 
-  test.each([['empty', ''], ['a space', 'two words'], ['over 255', 'k'.repeat(256)], ['a #', 'a#b']])(
-    'refuses a key with %s: 400 invalid_request, nothing claimed',
-    async (_what, key) => {
-      const res = await post(tokens.ada as string, { type: 'session.started' }, key);
-      expect(res.status).toBe(400);
-      expect(res.body.error).toBe('invalid_request');
-      expect(res.body.error_description).toMatch(/Idempotency-Key/);
-    },
-  );
+  test.each([
+    ['empty', ''],
+    ['a space', 'two words'],
+    ['over 255', 'k'.repeat(256)],
+    ['a #', 'a#b'],
+  ])('refuses a key with %s: 400 invalid_request, nothing claimed', async (_what, key) => {
+    const res = await post(tokens.ada as string, { type: 'session.started' }, key);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(res.body.error_description).toMatch(/Idempotency-Key/);
+  });
 
   test('a malformed body claims nothing: the key still works for a good one', async () => {
     const key = randomUUID();
@@ -139,7 +141,10 @@ describe('the 24 h window (IdempotencyStore on DynamoDB Local, fixed clock)', ()
     const first = await store.claim(scope, 'fp-1', { eventId: 'e1', receivedAtMs: clock.now });
     expect(first).toEqual({ kind: 'first', claim: { eventId: 'e1', receivedAtMs: clock.now } });
     clock.advance((IDEMPOTENCY_WINDOW_SECONDS - 1) * 1000);
-    expect(await store.claim(scope, 'fp-1', { eventId: 'e2', receivedAtMs: clock.now })).toMatchObject({ kind: 'repeat', claim: { eventId: 'e1' } });
+    expect(await store.claim(scope, 'fp-1', { eventId: 'e2', receivedAtMs: clock.now })).toMatchObject({
+      kind: 'repeat',
+      claim: { eventId: 'e1' },
+    });
     expect(await store.claim(scope, 'fp-2', { eventId: 'e3', receivedAtMs: clock.now })).toEqual({ kind: 'mismatch' });
     clock.advance(2000);
     const after = await store.claim(scope, 'fp-2', { eventId: 'e4', receivedAtMs: clock.now });

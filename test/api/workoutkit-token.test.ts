@@ -79,7 +79,9 @@ beforeAll(async () => {
   tokens.otherTenantUser = await accessToken(otherTenant, 'sandbox', 'acme', 'user-1');
   tokens.readOnly = await (async () => {
     const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'reader', scopes: ['read'] });
-    const res = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'reader', clientSecret: created.body.clientSecret, sub: 'u' } });
+    const res = await gw.call('sandbox', 'POST', '/authtoken', {
+      body: { clientName: 'reader', clientSecret: created.body.clientSecret, sub: 'u' },
+    });
     return res.body.token as string;
   })();
 }, 60_000);
@@ -119,13 +121,19 @@ describe('REST GET /v1/{clientName}/sessions/{sessionId}', () => {
   });
 
   test('refuses a device header on a token without sub with missing_required_claim', async () => {
-    const res = await gw.call('sandbox', 'GET', '/v1/acme/sessions/hiit-20-core', { token: tokens.noSub, headers: { 'X-WorkoutKit-Device': DEVICE } });
+    const res = await gw.call('sandbox', 'GET', '/v1/acme/sessions/hiit-20-core', {
+      token: tokens.noSub,
+      headers: { 'X-WorkoutKit-Device': DEVICE },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('missing_required_claim');
   });
 
   test('issues a token with a device header that launches for the served payload, and again within the day', async () => {
-    const res = await gw.call('sandbox', 'GET', '/v1/acme/sessions/morning-run-30', { token: tokens.user, headers: { 'X-WorkoutKit-Device': DEVICE } });
+    const res = await gw.call('sandbox', 'GET', '/v1/acme/sessions/morning-run-30', {
+      token: tokens.user,
+      headers: { 'X-WorkoutKit-Device': DEVICE },
+    });
     expect(res.status).toBe(200);
     const token = res.headers.get('x-workoutkit-token');
     expect(token).toEqual(expect.any(String));
@@ -215,7 +223,11 @@ describe('GraphQL POST /graphql and POST /v1/sdk/launch', () => {
       headers: { 'X-WorkoutKit-Device': DEVICE },
     });
     expect(other.status).toBe(200);
-    const res = await launch('sandbox', { ...genuine, token: other.headers.get('x-workoutkit-token'), payloadDigest: payloadDigest(other.json) });
+    const res = await launch('sandbox', {
+      ...genuine,
+      token: other.headers.get('x-workoutkit-token'),
+      payloadDigest: payloadDigest(other.json),
+    });
     expect(res.status).toBe(401);
     expect(String(res.body.error_description)).toMatch(/^unknown_key:/);
   });
@@ -226,7 +238,12 @@ describe('GraphQL POST /graphql and POST /v1/sdk/launch', () => {
     const t = session.workoutKitToken as string;
     const jti = JSON.parse(Buffer.from(t.split('.')[1] as string, 'base64url').toString()).jti as string;
     expect((await gw.admin('sandbox', 'POST', '/admin/revocations', { jti })).status).toBe(201);
-    const launched = await launch('sandbox', { token: t, deviceId: DEVICE, sessionId: 'yoga-flow-15', payloadDigest: payloadDigest(graphqlPayload(session)) });
+    const launched = await launch('sandbox', {
+      token: t,
+      deviceId: DEVICE,
+      sessionId: 'yoga-flow-15',
+      payloadDigest: payloadDigest(graphqlPayload(session)),
+    });
     expect(launched.status).toBe(401);
     expect(String(launched.body.error_description)).toMatch(/^revoked:/);
   });
@@ -248,7 +265,11 @@ describe('GraphQL refusals', () => {
   test('refuses a request without X-WorkoutKit-Device (400 device_required, GraphQL format) while REST serves the payload alone', async () => {
     const res = await graphql('sandbox', { query: QUERY, variables: { id: 'hiit-20-core' } });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'device_required', error_description: expect.any(String), errors: [{ message: expect.any(String), extensions: { code: 'device_required' } }] });
+    expect(res.body).toEqual({
+      error: 'device_required',
+      error_description: expect.any(String),
+      errors: [{ message: expect.any(String), extensions: { code: 'device_required' } }],
+    });
     const rest = await gw.call('sandbox', 'GET', '/v1/acme/sessions/hiit-20-core', { token: tokens.user });
     expect(rest.status).toBe(200);
     expect(rest.headers.get('x-workoutkit-token')).toBeNull();
@@ -271,7 +292,9 @@ describe('GraphQL refusals', () => {
 
   test('refuses 100 aliases of publicWorkoutSession before any token is issued', async () => {
     const before = await launchItemCount();
-    const aliases = Array.from({ length: 100 }, (_, i) => `s${i}: publicWorkoutSession(id: "hiit-20-core") { id workoutKitToken }`).join('\n');
+    const aliases = Array.from({ length: 100 }, (_, i) => `s${i}: publicWorkoutSession(id: "hiit-20-core") { id workoutKitToken }`).join(
+      '\n',
+    );
     const res = await graphql('sandbox', { query: `{ ${aliases} }` }, { device: DEVICE });
     expect(res.status).toBe(400);
     expect((res.body.errors as { extensions: { code: string } }[])[0]?.extensions.code).toBe('invalid_request');
@@ -344,7 +367,10 @@ describe('PUT /admin/sessions/{sessionId}', () => {
     expect(put.status).toBe(200);
     const got = await gw.call('sandbox', 'GET', '/v1/acme/sessions/evening-walk', { token: tokens.user });
     expect(got.body).toMatchObject({ id: 'evening-walk', type: 'audio', description: null, transcriptUrl: null });
-    const bad = await gw.admin('sandbox', 'PUT', '/admin/sessions/evening-walk', { ...body, audioUrl: 'http://insecure.example.com/a.m4a' });
+    const bad = await gw.admin('sandbox', 'PUT', '/admin/sessions/evening-walk', {
+      ...body,
+      audioUrl: 'http://insecure.example.com/a.m4a',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_request');
     const noKey = await gw.call('sandbox', 'PUT', '/admin/sessions/evening-walk', { body });

@@ -51,7 +51,9 @@ test('synthesizes both Acme stacks with the AwsSolutions pack registered on the 
 test.each(STAGES)('Acme-%s has no unacknowledged AwsSolutions error or warning', (stage) => {
   const stack = stacks.find((s) => s.stackName === `Acme-${stage}`) as Stack;
   const report = new AwsSolutionsChecks(app).validateScope(stack);
-  expect(report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  expect(
+    report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+  ).toEqual([]);
 });
 
 test('an unacknowledged finding fails the synth (the check is not vacuous)', () => {
@@ -68,7 +70,7 @@ describe.each(STAGES)('Acme-%s acknowledgments stay true', (stage) => {
     for (const s of star) expect(list(s.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
-  test('every wildcard API-key ARN is fenced by the deployment tag, and usage-plan ARNs name this stage\'s plans', () => {
+  test("every wildcard API-key ARN is fenced by the deployment tag, and usage-plan ARNs name this stage's plans", () => {
     const t = templateOf(stage);
     const wildcard = statements(t).filter((s) => /::\/apikeys\/\*/.test(JSON.stringify(s.Resource)));
     expect(wildcard.length).toBeGreaterThan(0);
@@ -87,7 +89,7 @@ describe.each(STAGES)('Acme-%s acknowledgments stay true', (stage) => {
 });
 
 describe.each(STAGES)('Acme-%s findings fixed in lib/', (stage) => {
-  test('the alarm topic refuses non-TLS publishes and lets only this account\'s CloudWatch alarms publish', () => {
+  test("the alarm topic refuses non-TLS publishes and lets only this account's CloudWatch alarms publish", () => {
     const t = templateOf(stage);
     const [, policy] = onlyResource(t, 'AWS::SNS::TopicPolicy');
     const parsed = policy.Properties?.PolicyDocument as { Statement: (Statement & { Principal: unknown })[] };
@@ -106,7 +108,8 @@ describe.each(STAGES)('Acme-%s findings fixed in lib/', (stage) => {
       expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false }),
     ]);
     const execution = resources(t, 'AWS::Logs::LogGroup').filter(([, g]) =>
-      JSON.stringify(g.Properties?.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'));
+      JSON.stringify(g.Properties?.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    );
     expect(execution).toHaveLength(1);
     const [groupId, group] = execution[0]!;
     expect(group.Properties?.RetentionInDays).toBe(stage === 'prod' ? 365 : 30);

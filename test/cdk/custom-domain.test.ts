@@ -70,9 +70,12 @@ describe('a stage with a custom domain (Initech-prod)', () => {
 describe('a stage without a domain (Acme-prod)', () => {
   test('has no domain resources, and its issuer is the execute-api URL of its own RestApi and stage', () => {
     const t = templateOf('Acme-prod');
-    for (const type of ['AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping', 'AWS::Route53::RecordSet']) t.resourceCountIs(type, 0);
+    for (const type of ['AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping', 'AWS::Route53::RecordSet'])
+      t.resourceCountIs(type, 0);
     const [apiId] = onlyResource(t, 'AWS::ApiGateway::RestApi');
-    const expected = { 'Fn::Join': ['', ['https://', { Ref: apiId }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']] };
+    const expected = {
+      'Fn::Join': ['', ['https://', { Ref: apiId }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/prod']],
+    };
     for (const [, fn] of resources(t, 'AWS::Lambda::Function')) {
       expect((fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.ISSUER).toEqual(expected);
     }

@@ -38,13 +38,21 @@ function policy(file: string, account = ACCOUNT, region = REGION): Statement[] {
 }
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
 const glob = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
 const allows = (statements: Statement[], action: string, resource: string): boolean =>
   statements.some(
     (s) => s.Effect === 'Allow' && list(s.Action).some((a) => glob(a, action)) && list(s.Resource).some((r) => glob(r, resource)),
   );
 const concrete = (arn: string): string =>
-  arn.replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::AccountId\}/g, ACCOUNT).replace(/\$\{AWS::Region\}/g, REGION);
+  arn
+    .replace(/\$\{AWS::Partition\}/g, 'aws')
+    .replace(/\$\{AWS::AccountId\}/g, ACCOUNT)
+    .replace(/\$\{AWS::Region\}/g, REGION);
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 const stacks = addTenantStacks(app, loadTenants());
@@ -59,10 +67,14 @@ describe('docs/iam/deployer-policy.json', () => {
     if (a.lookupRole?.arn) roles.add(concrete(a.lookupRole.arn));
   }
   for (const asset of assembly.artifacts) {
-    const manifest = (asset as { file?: string; constructor: { name: string } }).constructor.name === 'AssetManifestArtifact'
-      ? (JSON.parse(readFileSync((asset as unknown as { file: string }).file, 'utf8')) as { files?: Record<string, { destinations: Record<string, { assumeRoleArn?: string }> }> })
-      : undefined;
-    for (const f of Object.values(manifest?.files ?? {})) for (const d of Object.values(f.destinations)) if (d.assumeRoleArn) roles.add(concrete(d.assumeRoleArn));
+    const manifest =
+      (asset as { file?: string; constructor: { name: string } }).constructor.name === 'AssetManifestArtifact'
+        ? (JSON.parse(readFileSync((asset as unknown as { file: string }).file, 'utf8')) as {
+            files?: Record<string, { destinations: Record<string, { assumeRoleArn?: string }> }>;
+          })
+        : undefined;
+    for (const f of Object.values(manifest?.files ?? {}))
+      for (const d of Object.values(f.destinations)) if (d.assumeRoleArn) roles.add(concrete(d.assumeRoleArn));
   }
 
   test('lets the deployer assume every bootstrap role the stacks and their assets name', () => {
@@ -89,11 +101,21 @@ describe('docs/iam/deployer-policy.json', () => {
 describe('docs/iam/cfn-execution-policy.json', () => {
   const exec = policy('cfn-execution-policy.json');
   const prefixOf: Record<string, string> = {
-    ApiGateway: 'apigateway', CloudWatch: 'cloudwatch', DynamoDB: 'dynamodb', Events: 'events', IAM: 'iam',
-    KMS: 'kms', Lambda: 'lambda', Logs: 'logs', SNS: 'sns', Route53: 'route53',
+    ApiGateway: 'apigateway',
+    CloudWatch: 'cloudwatch',
+    DynamoDB: 'dynamodb',
+    Events: 'events',
+    IAM: 'iam',
+    KMS: 'kms',
+    Lambda: 'lambda',
+    Logs: 'logs',
+    SNS: 'sns',
+    Route53: 'route53',
   };
   test('covers the services of every resource type the templates create', () => {
-    const types = new Set(artifacts.flatMap((a) => Object.values(a.template.Resources as Record<string, { Type: string }>).map((r) => r.Type)));
+    const types = new Set(
+      artifacts.flatMap((a) => Object.values(a.template.Resources as Record<string, { Type: string }>).map((r) => r.Type)),
+    );
     const services = [...types].map((t) => t.split('::')[1] ?? t);
     const unknown = services.filter((s) => !(s in prefixOf));
     expect(unknown).toEqual([]);
@@ -121,9 +143,13 @@ describe('docs/iam/operator-policy.json', () => {
   });
 
   test.each(STAGES)('reaches every operator route of %s, and no other route', (stage) => {
-    const refused = ROUTES.filter((r) => r.auth === 'operator').filter((r) => !allows(operator, 'execute-api:Invoke', arnOf(stage, r.method, r.path)));
+    const refused = ROUTES.filter((r) => r.auth === 'operator').filter(
+      (r) => !allows(operator, 'execute-api:Invoke', arnOf(stage, r.method, r.path)),
+    );
     expect(refused.map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    const reached = ROUTES.filter((r) => r.auth !== 'operator').filter((r) => allows(operator, 'execute-api:Invoke', arnOf(stage, r.method, r.path)));
+    const reached = ROUTES.filter((r) => r.auth !== 'operator').filter((r) =>
+      allows(operator, 'execute-api:Invoke', arnOf(stage, r.method, r.path)),
+    );
     expect(reached.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
@@ -139,9 +165,17 @@ describe('docs/iam/operator-policy.json', () => {
   test("reads the tenant's stacks, log groups and table by the names CloudFormation gives them", () => {
     for (const stage of STAGES) {
       const stackName = `${TENANT}-${stage}`;
-      expect(allows(operator, 'cloudformation:DescribeStacks', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/0a1b2c3d-0000-1111-2222-333344445555`)).toBe(true);
+      expect(
+        allows(
+          operator,
+          'cloudformation:DescribeStacks',
+          `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/0a1b2c3d-0000-1111-2222-333344445555`,
+        ),
+      ).toBe(true);
       // Unnamed resources get "<stack name>-<logical id>-<suffix>" from CloudFormation.
-      expect(allows(operator, 'logs:StartQuery', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${stackName}-StageGatewayApiAccessLogs-AbC123:*`)).toBe(true);
+      expect(
+        allows(operator, 'logs:StartQuery', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${stackName}-StageGatewayApiAccessLogs-AbC123:*`),
+      ).toBe(true);
       expect(allows(operator, 'dynamodb:Query', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${stackName}-StageTable-XyZ789`)).toBe(true);
     }
     expect(allows(operator, 'logs:StartQuery', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:Other-prod-Logs-1`)).toBe(false);

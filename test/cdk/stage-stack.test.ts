@@ -73,9 +73,17 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     expect(s.Properties?.MethodSettings).toEqual([expect.objectContaining({ MetricsEnabled: true, DataTraceEnabled: false })]);
     const format = JSON.parse(String((s.Properties?.AccessLogSetting as { Format: string }).Format)) as Record<string, string>;
     expect(format).toEqual(ACCESS_LOG_FIELDS);
-    for (const v of ['$context.requestId', '$context.identity.sourceIp', '$context.httpMethod', '$context.resourcePath',
-      '$context.status', '$context.responseLatency', '$context.authorizer.clientName', '$context.authorizer.error',
-      '$context.identity.apiKeyId']) {
+    for (const v of [
+      '$context.requestId',
+      '$context.identity.sourceIp',
+      '$context.httpMethod',
+      '$context.resourcePath',
+      '$context.status',
+      '$context.responseLatency',
+      '$context.authorizer.clientName',
+      '$context.authorizer.error',
+      '$context.identity.apiKeyId',
+    ]) {
       expect(Object.values(format)).toContain(v);
     }
   });
@@ -109,7 +117,7 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     expect(publicRead.Properties).not.toHaveProperty('IdentitySource');
   });
 
-  test("proxies each route to the function FUNCTIONS names for it", () => {
+  test('proxies each route to the function FUNCTIONS names for it', () => {
     const t = templateOf(name);
     const methods = methodsByRoute(t);
     for (const route of ROUTES) {
@@ -131,7 +139,10 @@ describe.each(STAGES)('Acme-%s', (stage) => {
   test('creates a pk/sk table, on demand, encrypted, with PITR and the expiresAt TTL attribute', () => {
     templateOf(name).hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: Match.absent(),
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -143,8 +154,11 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     const policy = prod ? 'Retain' : 'Delete';
     for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key']) {
       const [, r] = onlyResource(templateOf(name), type);
-      expect({ type, DeletionPolicy: r.DeletionPolicy, UpdateReplacePolicy: r.UpdateReplacePolicy })
-        .toEqual({ type, DeletionPolicy: policy, UpdateReplacePolicy: policy });
+      expect({ type, DeletionPolicy: r.DeletionPolicy, UpdateReplacePolicy: r.UpdateReplacePolicy }).toEqual({
+        type,
+        DeletionPolicy: policy,
+        UpdateReplacePolicy: policy,
+      });
     }
   });
 
@@ -160,8 +174,22 @@ describe.each(STAGES)('Acme-%s', (stage) => {
       expect(fn.Properties?.FunctionName).toBeUndefined();
       const vars = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
       // REST_API_ID only where usage plans are managed or read (admin, quota monitor).
-      expect(Object.keys(vars).filter((k) => k !== 'REST_API_ID').sort()).toEqual(['API_KEY_BACKEND', 'AUTHORIZER_CACHE_TTL',
-        'ISSUER', 'KEYRING', 'KMS_KEY_ID', 'POWERTOOLS_SERVICE_NAME', 'QUOTA_CONFIG', 'STAGE', 'TABLE_NAME', 'TENANT']);
+      expect(
+        Object.keys(vars)
+          .filter((k) => k !== 'REST_API_ID')
+          .sort(),
+      ).toEqual([
+        'API_KEY_BACKEND',
+        'AUTHORIZER_CACHE_TTL',
+        'ISSUER',
+        'KEYRING',
+        'KMS_KEY_ID',
+        'POWERTOOLS_SERVICE_NAME',
+        'QUOTA_CONFIG',
+        'STAGE',
+        'TABLE_NAME',
+        'TENANT',
+      ]);
       expect(vars).toMatchObject({ TENANT: 'acme', STAGE: stage, KEYRING: 'kms', AUTHORIZER_CACHE_TTL: '60' });
     }
   });
@@ -176,9 +204,11 @@ describe.each(STAGES)('Acme-%s', (stage) => {
   test('gives the authorizer read-only table access (but for its AUTHLOG# items) and only kms:Decrypt', () => {
     const t = templateOf(name);
     const fnId = functionIdByDescription(t, FUNCTIONS.authorizer.description);
-    const roleRef = (resources(t, 'AWS::Lambda::Function').find(([id]) => id === fnId)?.[1].Properties?.Role as {
-      'Fn::GetAtt': [string, string];
-    })['Fn::GetAtt'][0];
+    const roleRef = (
+      resources(t, 'AWS::Lambda::Function').find(([id]) => id === fnId)?.[1].Properties?.Role as {
+        'Fn::GetAtt': [string, string];
+      }
+    )['Fn::GetAtt'][0];
     const actions = actionsOfRole(t, roleRef);
     expect(actions).toContain('dynamodb:GetItem');
     expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:PutItem']);
@@ -194,9 +224,11 @@ describe.each(STAGES)('Acme-%s', (stage) => {
   test('lets only the session function read or write launch-token items: every other role denies them, and Scan', () => {
     const t = templateOf(name);
     const roleOf = (description: string) =>
-      (resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties?.Role as {
-        'Fn::GetAtt': [string, string];
-      })['Fn::GetAtt'][0];
+      (
+        resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties?.Role as {
+          'Fn::GetAtt': [string, string];
+        }
+      )['Fn::GetAtt'][0];
     const specs = { ...FUNCTIONS, ...SCHEDULED_FUNCTIONS };
     for (const [fn, spec] of Object.entries(specs)) {
       const role = roleOf(spec.description);
@@ -210,8 +242,16 @@ describe.each(STAGES)('Acme-%s', (stage) => {
         fn,
         denies: [
           expect.objectContaining({
-            Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
-              'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']),
+            Action: expect.arrayContaining([
+              'dynamodb:GetItem',
+              'dynamodb:BatchGetItem',
+              'dynamodb:Query',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:BatchWriteItem',
+              'dynamodb:ConditionCheckItem',
+            ]),
             Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['LAUNCH#*'] } },
           }),
           expect.objectContaining({ Action: 'dynamodb:Scan' }),
@@ -224,9 +264,7 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     const all = resources(templateOf(name), 'AWS::IAM::Policy').flatMap(([, p]) =>
       (p.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) => s.Action),
     );
-    expect(all.filter((a) => a.startsWith('kms:')).sort()).toEqual(
-      expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']),
-    );
+    expect(all.filter((a) => a.startsWith('kms:')).sort()).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']));
     expect(all.filter((a) => a.startsWith('kms:') && !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a))).toEqual([]);
   });
 
@@ -266,7 +304,12 @@ describe.each(STAGES)('Acme-%s', (stage) => {
     const q = tenants[0]?.stages[stage].throttle;
     const [, s] = onlyResource(templateOf(name), 'AWS::ApiGateway::Stage');
     expect(s.Properties?.MethodSettings).toEqual([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: q?.rateLimit, ThrottlingBurstLimit: q?.burstLimit }),
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: q?.rateLimit,
+        ThrottlingBurstLimit: q?.burstLimit,
+      }),
     ]);
   });
 

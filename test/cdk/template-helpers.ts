@@ -38,7 +38,7 @@ export function onlyResource(template: Template, type: string): [string, CfnReso
 }
 
 function refOf(v: unknown): string | undefined {
-  if (typeof v === 'object' && v !== null && 'Ref' in v) return String((v).Ref);
+  if (typeof v === 'object' && v !== null && 'Ref' in v) return String(v.Ref);
   return undefined;
 }
 
@@ -67,9 +67,7 @@ export function methodsByRoute(template: Template): Map<string, Json> {
 
 /** Function logical id whose Description ends with the FUNCTIONS spec description. */
 export function functionIdByDescription(template: Template, description: string): string {
-  const hit = resources(template, 'AWS::Lambda::Function').find(([, f]) =>
-    String(f.Properties?.Description).endsWith(description),
-  );
+  const hit = resources(template, 'AWS::Lambda::Function').find(([, f]) => String(f.Properties?.Description).endsWith(description));
   if (!hit) throw new Error(`no function described as ${description}`);
   return hit[0];
 }

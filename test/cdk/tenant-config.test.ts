@@ -8,8 +8,15 @@ const valid = () => ({
   contact: 'ops@acme.example',
   alarmEmails: ['oncall@acme.example'],
   stages: {
-    sandbox: { quota: { limit: 100, period: 'DAY' }, throttle: { rateLimit: 5, burstLimit: 10 }, tiers: { default: { rateLimit: 5, burstLimit: 10 } } },
-    prod: { quota: { limit: 1000, period: 'MONTH' }, tiers: { default: { rateLimit: 50, burstLimit: 100 }, premium: { rateLimit: 200, burstLimit: 400 } } },
+    sandbox: {
+      quota: { limit: 100, period: 'DAY' },
+      throttle: { rateLimit: 5, burstLimit: 10 },
+      tiers: { default: { rateLimit: 5, burstLimit: 10 } },
+    },
+    prod: {
+      quota: { limit: 1000, period: 'MONTH' },
+      tiers: { default: { rateLimit: 50, burstLimit: 100 }, premium: { rateLimit: 200, burstLimit: 400 } },
+    },
   },
 });
 
@@ -86,7 +93,9 @@ describe('account, region and custom domains', () => {
   };
 
   test('reads a tenant account and region and a stage domain with its hosted zone', () => {
-    const [t] = parseTenants([withDomain({ account: '111122223333', region: 'eu-west-1' }, { ...domain, hostedZone: { id: 'Z123ABC', name: 'acme.example.' } })]);
+    const [t] = parseTenants([
+      withDomain({ account: '111122223333', region: 'eu-west-1' }, { ...domain, hostedZone: { id: 'Z123ABC', name: 'acme.example.' } }),
+    ]);
     expect(t).toMatchObject({ account: '111122223333', region: 'eu-west-1' });
     expect(t?.stages.prod.domain).toEqual({ ...domain, hostedZone: { id: 'Z123ABC', name: 'acme.example' } });
     expect(t?.stages.sandbox.domain).toBeUndefined();
@@ -101,16 +110,30 @@ describe('account, region and custom domains', () => {
 
   test('rejects a malformed account, region, domain name, certificate ARN and hosted zone', () => {
     const problems = problemsOf([
-      withDomain({ account: 1234, region: 'Europe' }, { name: 'API.acme', certificateArn: 'arn:aws:iam::1:role/x', hostedZone: { id: 'nope', name: 'other.example' } }),
+      withDomain(
+        { account: 1234, region: 'Europe' },
+        { name: 'API.acme', certificateArn: 'arn:aws:iam::1:role/x', hostedZone: { id: 'nope', name: 'other.example' } },
+      ),
     ]);
-    for (const at of ['account', 'region', 'stages.prod.domain.name', 'stages.prod.domain.certificateArn', 'stages.prod.domain.hostedZone.id', 'stages.prod.domain.hostedZone.name']) {
+    for (const at of [
+      'account',
+      'region',
+      'stages.prod.domain.name',
+      'stages.prod.domain.certificateArn',
+      'stages.prod.domain.hostedZone.id',
+      'stages.prod.domain.hostedZone.name',
+    ]) {
       expect(problems).toContainEqual(expect.stringContaining(`[0].${at}:`));
     }
   });
 
   test("rejects a certificate outside the tenant's region or account (regional domains need their region's certificate)", () => {
-    expect(problemsOf([withDomain({ account: '111122223333', region: 'us-east-1' })])).toEqual([expect.stringMatching(/certificateArn: must be in the tenant's region us-east-1/)]);
-    expect(problemsOf([withDomain({ account: '999999999999' })])).toEqual([expect.stringMatching(/certificateArn: must be in the tenant's account 999999999999/)]);
+    expect(problemsOf([withDomain({ account: '111122223333', region: 'us-east-1' })])).toEqual([
+      expect.stringMatching(/certificateArn: must be in the tenant's region us-east-1/),
+    ]);
+    expect(problemsOf([withDomain({ account: '999999999999' })])).toEqual([
+      expect.stringMatching(/certificateArn: must be in the tenant's account 999999999999/),
+    ]);
   });
 
   test('rejects one domain name used by two stages', () => {
@@ -122,12 +145,19 @@ describe('account, region and custom domains', () => {
 
 test('declares tiers per stage with default always, and refuses throttling inside a quota or tiers above the stage throttle', () => {
   const t = valid();
-  expect(parseTenants([t])[0]?.stages.prod.tiers).toEqual({ default: { rateLimit: 50, burstLimit: 100 }, premium: { rateLimit: 200, burstLimit: 400 } });
+  expect(parseTenants([t])[0]?.stages.prod.tiers).toEqual({
+    default: { rateLimit: 50, burstLimit: 100 },
+    premium: { rateLimit: 200, burstLimit: 400 },
+  });
   const problems = problemsOf([
     {
       ...t,
       stages: {
-        sandbox: { quota: { limit: 100, period: 'DAY', rateLimit: 5 }, throttle: { rateLimit: 5, burstLimit: 10 }, tiers: { default: { rateLimit: 6, burstLimit: 10 } } },
+        sandbox: {
+          quota: { limit: 100, period: 'DAY', rateLimit: 5 },
+          throttle: { rateLimit: 5, burstLimit: 10 },
+          tiers: { default: { rateLimit: 6, burstLimit: 10 } },
+        },
         prod: { tiers: { premium: { rateLimit: 1, burstLimit: 1 }, 'Bad Name': { rateLimit: 1, burstLimit: 1 } } },
       },
     },

@@ -14,7 +14,7 @@ beforeAll(() => {
 });
 const templateOf = (name: string): Template => templates.get(name) as Template;
 const fnProps = (t: Template, description: string): Json =>
-  (resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties ?? {});
+  resources(t, 'AWS::Lambda::Function').find(([id]) => id === functionIdByDescription(t, description))?.[1].Properties ?? {};
 const envOf = (t: Template, description: string): Record<string, unknown> =>
   (fnProps(t, description).Environment as { Variables: Record<string, unknown> }).Variables;
 const policyStatements = (t: Template): { Sid?: string; Action: unknown; Resource: unknown; Condition?: Json }[] =>
@@ -30,7 +30,10 @@ describe('usage plans (Acme-sandbox)', () => {
     for (const route of ROUTES) {
       const required = methods.get(`${route.method} ${route.path}`)?.ApiKeyRequired === true;
       // Public reads (jwt-or-api-key) are metered too: by the JWT's client key or the x-api-key.
-      expect({ route: route.path, required }).toEqual({ route: route.path, required: route.auth === 'jwt' || route.auth === 'jwt-or-api-key' });
+      expect({ route: route.path, required }).toEqual({
+        route: route.path,
+        required: route.auth === 'jwt' || route.auth === 'jwt-or-api-key',
+      });
     }
   });
 
@@ -39,7 +42,11 @@ describe('usage plans (Acme-sandbox)', () => {
     const stage = tenants.find((x) => x.name === 'acme')?.stages.sandbox;
     for (const fn of Object.values(FUNCTIONS)) {
       const vars = envOf(t, fn.description);
-      expect(JSON.parse(String(vars.QUOTA_CONFIG))).toEqual({ tiers: stage?.tiers, deployment: stage?.quota, stageRateLimit: stage?.throttle?.rateLimit });
+      expect(JSON.parse(String(vars.QUOTA_CONFIG))).toEqual({
+        tiers: stage?.tiers,
+        deployment: stage?.quota,
+        stageRateLimit: stage?.throttle?.rateLimit,
+      });
       expect(vars.API_KEY_BACKEND).toBe('apigateway');
       expect(vars.DEFAULT_QUOTA).toBeUndefined();
     }
@@ -47,17 +54,29 @@ describe('usage plans (Acme-sandbox)', () => {
     expect(envOf(t, FUNCTIONS.authorizer.description).REST_API_ID).toBeUndefined();
   });
 
-  test('lets the admin function create tagged keys and attach, move and delete them on this stage\'s plans only; no GetUsage, no CreateUsagePlan', () => {
+  test("lets the admin function create tagged keys and attach, move and delete them on this stage's plans only; no GetUsage, no CreateUsagePlan", () => {
     const t = templateOf(name);
     const [apiId] = onlyResource(t, 'AWS::ApiGateway::RestApi');
     const planIds = resources(t, 'AWS::ApiGateway::UsagePlan').map(([id]) => id);
     const usage = policyStatements(t).filter((s) => JSON.stringify(s.Action).includes('apigateway:'));
-    expect(usage.map((s) => s.Sid).sort()).toEqual(['AttachKeysToStagePlans', 'CreateTaggedKeys', 'DeleteOwnKeys', 'DetachKeysFromStagePlans', 'FindStagePlans']);
+    expect(usage.map((s) => s.Sid).sort()).toEqual([
+      'AttachKeysToStagePlans',
+      'CreateTaggedKeys',
+      'DeleteOwnKeys',
+      'DetachKeysFromStagePlans',
+      'FindStagePlans',
+    ]);
     const tagValue = { 'Fn::Join': ['', [{ Ref: apiId }, '/sandbox']] };
     const bySid = new Map(usage.map((s) => [s.Sid, s]));
-    expect(bySid.get('CreateTaggedKeys')).toMatchObject({ Action: 'apigateway:POST', Condition: { StringEquals: { [`aws:RequestTag/${DEPLOYMENT_TAG}`]: tagValue } } });
+    expect(bySid.get('CreateTaggedKeys')).toMatchObject({
+      Action: 'apigateway:POST',
+      Condition: { StringEquals: { [`aws:RequestTag/${DEPLOYMENT_TAG}`]: tagValue } },
+    });
     expect(JSON.stringify(bySid.get('CreateTaggedKeys')?.Resource)).toMatch(/::\/apikeys"/);
-    expect(bySid.get('DeleteOwnKeys')).toMatchObject({ Action: 'apigateway:DELETE', Condition: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: tagValue } } });
+    expect(bySid.get('DeleteOwnKeys')).toMatchObject({
+      Action: 'apigateway:DELETE',
+      Condition: { StringEquals: { [`aws:ResourceTag/${DEPLOYMENT_TAG}`]: tagValue } },
+    });
     // Attach and detach: exactly this stage's tier plans, by their ids.
     for (const sid of ['AttachKeysToStagePlans', 'DetachKeysFromStagePlans']) {
       const resource = JSON.stringify(bySid.get(sid)?.Resource);
@@ -88,7 +107,10 @@ describe('usage plans (Acme-sandbox)', () => {
     expect(table.Properties?.GlobalSecondaryIndexes).toEqual([
       expect.objectContaining({
         IndexName: 'clients',
-        KeySchema: [{ AttributeName: 'type', KeyType: 'HASH' }, { AttributeName: 'clientName', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'type', KeyType: 'HASH' },
+          { AttributeName: 'clientName', KeyType: 'RANGE' },
+        ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['quota', 'tier', 'createdAt', 'disabled'] },
       }),
     ]);
@@ -118,7 +140,7 @@ describe.each(['Acme-sandbox', 'Acme-prod', 'Globex-sandbox', 'Globex-prod'])('t
 });
 
 describe.each(['Acme-sandbox', 'Globex-prod'])('monitoring (%s)', (name) => {
-  const tenant = tenants.find((x) => name.toLowerCase().startsWith(x.name)) ;
+  const tenant = tenants.find((x) => name.toLowerCase().startsWith(x.name));
 
   test('has one unnamed dashboard with the traffic, authorizer, quota and token widgets', () => {
     const t = templateOf(name);
@@ -137,8 +159,16 @@ describe.each(['Acme-sandbox', 'Globex-prod'])('monitoring (%s)', (name) => {
   test('graphs API-key authorizations allowed and refused, on the TokenKind+Outcome set the authorizer emits', () => {
     const t = templateOf(name);
     const [, dash] = onlyResource(t, 'AWS::CloudWatch::Dashboard');
-    const body = JSON.parse(String((dash.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'X')).join('')));
-    const widget = (body.widgets as { properties: { title?: string; metrics?: unknown[][] } }[]).find((w) => w.properties.title === WIDGET.apiKeys);
+    const body = JSON.parse(
+      String(
+        (dash.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+          .map((p) => (typeof p === 'string' ? p : 'X'))
+          .join(''),
+      ),
+    );
+    const widget = (body.widgets as { properties: { title?: string; metrics?: unknown[][] } }[]).find(
+      (w) => w.properties.title === WIDGET.apiKeys,
+    );
     // [namespace, name, dim, value, ..., {options}]: the dimensions must be exactly the set the authorizer emits.
     const series = (widget?.properties.metrics ?? []).map((m) => {
       const dims: Record<string, unknown> = {};
@@ -152,7 +182,7 @@ describe.each(['Acme-sandbox', 'Globex-prod'])('monitoring (%s)', (name) => {
     ]);
   });
 
-  test('alarms on client and deployment quota over 80 %, the quota monitor\'s health and read failures, Lambda errors of every function, the 5xx rate and invalid_signature spikes', () => {
+  test("alarms on client and deployment quota over 80 %, the quota monitor's health and read failures, Lambda errors of every function, the 5xx rate and invalid_signature spikes", () => {
     const t = templateOf(name);
     const alarms = resources(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
     const functionCount = Object.keys(FUNCTIONS).length + Object.keys(SCHEDULED_FUNCTIONS).length;
@@ -162,20 +192,40 @@ describe.each(['Acme-sandbox', 'Globex-prod'])('monitoring (%s)', (name) => {
       expect(a.AlarmName).toBeUndefined();
       expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
     }
-    expect(alarms.find((a) => a.MetricName === METRIC.maxQuotaUtilization)).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(alarms.find((a) => a.MetricName === METRIC.deploymentQuotaUtilization)).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms.find((a) => a.MetricName === METRIC.maxQuotaUtilization)).toMatchObject({
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarms.find((a) => a.MetricName === METRIC.deploymentQuotaUtilization)).toMatchObject({
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     // Missing data from the monitor is never "fine": its health alarm breaches on silence.
     expect(alarms.find((a) => a.MetricName === METRIC.quotaMonitorSucceeded)).toMatchObject({
-      Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', Period: 900, EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Period: 900,
+      EvaluationPeriods: 2,
     });
-    expect(alarms.find((a) => a.MetricName === METRIC.quotaReadFailures)).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms.find((a) => a.MetricName === METRIC.quotaReadFailures)).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     // One Errors alarm per function, the quota monitor's included.
     const errorAlarms = alarms.filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors');
-    const fnIds = resources(t, 'AWS::Lambda::Function').filter(([, f]) => !JSON.stringify(f.Properties?.Description ?? '').includes('LogRetention')).map(([id]) => id);
+    const fnIds = resources(t, 'AWS::Lambda::Function')
+      .filter(([, f]) => !JSON.stringify(f.Properties?.Description ?? '').includes('LogRetention'))
+      .map(([id]) => id);
     expect(errorAlarms).toHaveLength(functionCount);
     for (const a of errorAlarms) expect(fnIds).toContain((a.Dimensions as { Value: { Ref: string } }[])[0]?.Value.Ref);
     const signature = alarms.find((a) => a.MetricName === METRIC.authorizations);
-    expect(signature?.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Reason', Value: 'invalid_signature' }, { Name: 'Outcome', Value: 'deny' }]));
+    expect(signature?.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'Reason', Value: 'invalid_signature' },
+        { Name: 'Outcome', Value: 'deny' },
+      ]),
+    );
     const rate = alarms.find((a) => Array.isArray(a.Metrics));
     expect(JSON.stringify(rate?.Metrics)).toContain('5XXError');
   });

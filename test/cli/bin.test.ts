@@ -5,7 +5,12 @@ import packageJson from '../../package.json';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const run = (args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 60_000 });
+  spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+    timeout: 60_000,
+  });
 
 describe('cli/bin.js', () => {
   it('is the package bin and prints the package version', () => {

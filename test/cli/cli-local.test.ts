@@ -29,7 +29,10 @@ describe('workoutkit client', () => {
   });
 
   it('shows a client as a readable table without any secret', async () => {
-    const created = await cli(['client', 'create', 'cli-show', '--require', 'exp,iat', '--max-lifetime', '3600', '--url', url, '--json'], env);
+    const created = await cli(
+      ['client', 'create', 'cli-show', '--require', 'exp,iat', '--max-lifetime', '3600', '--url', url, '--json'],
+      env,
+    );
     const secret = created.json().clientSecret as string;
     const run = await cli(['client', 'show', 'cli-show', '--url', url], env);
     expect(run.code).toBe(0);
@@ -39,7 +42,9 @@ describe('workoutkit client', () => {
   });
 
   it('reads the operator key from WK_ADMIN_KEY_<STAGE> when WK_ADMIN_KEY is unset', async () => {
-    const run = await cli(['client', 'create', 'cli-stagekey', '--url', gw.url('prod'), '--json'], { WK_ADMIN_KEY_PROD: gw.gateway.stages.prod.adminKey });
+    const run = await cli(['client', 'create', 'cli-stagekey', '--url', gw.url('prod'), '--json'], {
+      WK_ADMIN_KEY_PROD: gw.gateway.stages.prod.adminKey,
+    });
     expect(run.code).toBe(0);
   });
 
@@ -56,7 +61,10 @@ describe('workoutkit client', () => {
     expect(badTier.code).toBe(1);
     expect(badTier.stderr).toMatch(/unknown tier "gold"/);
     expect((await cli(['client', 'delete', 'cli-life', '--url', url], env)).code).toBe(2); // --yes is required
-    expect((await cli(['client', 'delete', 'cli-life', '--yes', '--url', url, '--json'], env)).json()).toEqual({ clientName: 'cli-life', deleted: true });
+    expect((await cli(['client', 'delete', 'cli-life', '--yes', '--url', url, '--json'], env)).json()).toEqual({
+      clientName: 'cli-life',
+      deleted: true,
+    });
     expect((await cli(['client', 'show', 'cli-life', '--url', url], env)).code).toBe(1);
   });
 
@@ -131,7 +139,9 @@ describe('workoutkit token', () => {
     expect(run.code).toBe(0);
     const verified = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: run.stdout.trim() });
     expect(verified.body).toMatchObject({ clientName: 'cli-oauth', tokenKind: 'issued', scope: ['read'] });
-    const outside = await cli(['token', 'cli-oauth', '--oauth', '--scope', 'settings', '--url', url, '--json'], { WK_CLIENT_SECRET: secret });
+    const outside = await cli(['token', 'cli-oauth', '--oauth', '--scope', 'settings', '--url', url, '--json'], {
+      WK_CLIENT_SECRET: secret,
+    });
     expect(outside.code).toBe(1);
     expect(JSON.parse(outside.stderr)).toMatchObject({ error: 'invalid_scope', status: 400 });
     const withSub = await cli(['token', 'cli-oauth', '--oauth', '--sub', 'u', '--url', url], { WK_CLIENT_SECRET: secret });
@@ -143,8 +153,23 @@ describe('workoutkit sessions import', () => {
   it('loads a catalogue into the stage, and reports the item the API refused', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wk-cat-')), 'catalogue.ndjson');
     const item = (id: string, audioUrl: string) =>
-      JSON.stringify({ id, type: 'audio', title: `Walk ${id}`, durationSeconds: 1200, level: 'beginner', coach: { name: 'Sam Rivera' }, audioUrl });
-    writeFileSync(file, [item('walk-1', 'https://media.example.com/1.m4a'), item('walk-2', 'https://media.example.com/2.m4a'), item('walk-bad', 'http://insecure.example.com/a.m4a')].join('\n'));
+      JSON.stringify({
+        id,
+        type: 'audio',
+        title: `Walk ${id}`,
+        durationSeconds: 1200,
+        level: 'beginner',
+        coach: { name: 'Sam Rivera' },
+        audioUrl,
+      });
+    writeFileSync(
+      file,
+      [
+        item('walk-1', 'https://media.example.com/1.m4a'),
+        item('walk-2', 'https://media.example.com/2.m4a'),
+        item('walk-bad', 'http://insecure.example.com/a.m4a'),
+      ].join('\n'),
+    );
     const run = await cli(['sessions', 'import', file, '--url', url, '--json'], env);
     expect(run.code).toBe(1);
     expect(run.json()).toMatchObject({ total: 3, imported: 2, failed: 1, failures: [{ id: 'walk-bad', status: 400 }] });
@@ -162,7 +187,8 @@ describe('workoutkit usage', () => {
     const created = await cli(['client', 'create', 'cli-usage', '--quota', '50/DAY', '--url', url, '--json'], env);
     const clientSecret = created.json().clientSecret as string;
     const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'cli-usage', clientSecret } });
-    for (let i = 0; i < 3; i++) expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: issued.body.token as string })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: issued.body.token as string })).status).toBe(200);
     const run = await cli(['usage', 'cli-usage', '--url', url, '--json'], env);
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ used: 3, limit: 50, period: 'DAY', remaining: 47 });

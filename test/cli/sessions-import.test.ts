@@ -33,11 +33,15 @@ beforeAll(async () => {
         const key = req.headers['x-workoutkit-admin-key'] as string | undefined;
         const id = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
         if (key !== 'op-key') {
-          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized', error_description: 'Missing or wrong operator key' }));
+          res
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'unauthorized', error_description: 'Missing or wrong operator key' }));
           return;
         }
         if (throttleOnce.delete(id)) {
-          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ error: 'rate_limited', error_description: 'slow down' }));
+          res
+            .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+            .end(JSON.stringify({ error: 'rate_limited', error_description: 'slow down' }));
           return;
         }
         puts.push({ url: req.url ?? '', key, body: JSON.parse(raw) });
@@ -67,7 +71,11 @@ describe('workoutkit sessions import', () => {
     expect(puts).toHaveLength(40);
     expect(maxInFlight).toBeLessThanOrEqual(4);
     expect(maxInFlight).toBeGreaterThan(1);
-    expect(puts.find((p) => p.url === '/sandbox/admin/sessions/s-7')?.body).toEqual({ type: 'audio', title: 'Session 7', durationSeconds: 607 });
+    expect(puts.find((p) => p.url === '/sandbox/admin/sessions/s-7')?.body).toEqual({
+      type: 'audio',
+      title: 'Session 7',
+      durationSeconds: 607,
+    });
   });
 
   it('retries a throttled session after Retry-After', async () => {
@@ -75,7 +83,11 @@ describe('workoutkit sessions import', () => {
     throttleOnce.add('s-1');
     const run = await cli(['sessions', 'import', catalogue(3), '--url', base, '--json'], { WK_ADMIN_KEY: 'op-key' });
     expect(run.code).toBe(0);
-    expect(puts.map((p) => p.url).sort()).toEqual(['/sandbox/admin/sessions/s-0', '/sandbox/admin/sessions/s-1', '/sandbox/admin/sessions/s-2']);
+    expect(puts.map((p) => p.url).sort()).toEqual([
+      '/sandbox/admin/sessions/s-0',
+      '/sandbox/admin/sessions/s-1',
+      '/sandbox/admin/sessions/s-2',
+    ]);
   });
 
   it('stops at the first operator-key refusal and exits 1 with the fix', async () => {
@@ -88,8 +100,12 @@ describe('workoutkit sessions import', () => {
   });
 
   it('reads NDJSON and {"sessions": [...]}, and refuses items without an id as a usage error', () => {
-    expect(parseSessionsFile('{"id":"a","type":"video","title":"A"}\n{"id":"b","type":"block","title":"B"}\n', 'f').map((s) => s.id)).toEqual(['a', 'b']);
-    expect(parseSessionsFile('{"sessions":[{"sessionId":"c","type":"audio","title":"C"}]}', 'f')).toEqual([{ id: 'c', body: { type: 'audio', title: 'C' } }]);
+    expect(
+      parseSessionsFile('{"id":"a","type":"video","title":"A"}\n{"id":"b","type":"block","title":"B"}\n', 'f').map((s) => s.id),
+    ).toEqual(['a', 'b']);
+    expect(parseSessionsFile('{"sessions":[{"sessionId":"c","type":"audio","title":"C"}]}', 'f')).toEqual([
+      { id: 'c', body: { type: 'audio', title: 'C' } },
+    ]);
     expect(() => parseSessionsFile('[{"type":"audio"}]', 'f')).toThrow(CliError);
     expect(() => parseSessionsFile('[{"id":"a"},{"id":"a"}]', 'f')).toThrow(/appears twice/);
   });

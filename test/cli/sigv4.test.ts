@@ -35,7 +35,9 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       recorded.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ clientName: 'sig-acme', clientSecret: 'x'.repeat(43) }));
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ clientName: 'sig-acme', clientSecret: 'x'.repeat(43) }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,7 +62,9 @@ describe('SigV4 signing of operator calls', () => {
     expect(req.headers['x-workoutkit-admin-key']).toBeUndefined();
     const auth = String(req.headers.authorization);
     expect(auth).toMatch(
-      new RegExp(`^AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$`),
+      new RegExp(
+        `^AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$`,
+      ),
     );
     const amzDate = String(req.headers['x-amz-date']);
     expect(amzDate).toMatch(/^\d{8}T\d{6}Z$/);
@@ -69,8 +73,15 @@ describe('SigV4 signing of operator calls', () => {
     const signedHeaders = (/SignedHeaders=([^,]+)/.exec(auth)?.[1] ?? '').split(';');
     const headers: Record<string, string> = {};
     for (const h of signedHeaders) headers[h] = String(req.headers[h]);
-    const when = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-    const verifier = new SignatureV4({ service: 'execute-api', region: 'eu-west-1', credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }, sha256: Sha256 });
+    const when = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
+    const verifier = new SignatureV4({
+      service: 'execute-api',
+      region: 'eu-west-1',
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+      sha256: Sha256,
+    });
     const expected = await verifier.sign(
       { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: '/prod/admin/clients', query: {}, headers, body: req.body },
       { signingDate: when },
@@ -87,7 +98,23 @@ describe('SigV4 signing of operator calls', () => {
       return { ...input.headers };
     };
     // The signer seam records the URL; the host does not resolve, so the run ends in a network error.
-    const run = await cli(['client', 'show', 'acme', '--url', 'https://abc123.execute-api.ap-southeast-2.amazonaws.invalid/prod', '--auth', 'iam', '--region', 'ap-southeast-2', '--timeout', '2'], {}, signer);
+    const run = await cli(
+      [
+        'client',
+        'show',
+        'acme',
+        '--url',
+        'https://abc123.execute-api.ap-southeast-2.amazonaws.invalid/prod',
+        '--auth',
+        'iam',
+        '--region',
+        'ap-southeast-2',
+        '--timeout',
+        '2',
+      ],
+      {},
+      signer,
+    );
     expect(seen).toEqual(['https://abc123.execute-api.ap-southeast-2.amazonaws.invalid/prod/admin/clients/acme']);
     expect(run.code).toBe(3);
   });

@@ -29,7 +29,11 @@ function usageFailure(fn: () => unknown): CliError {
 describe('resolveTarget', () => {
   it('reads <Tenant>-<stage> ApiUrl from the outputs file and signs with SigV4 in the host region', () => {
     const t = resolveTarget({ tenant: 'acme', stage: 'prod', outputsFile }, {});
-    expect(t).toEqual({ baseUrl: 'https://f6g7h8i9j0.execute-api.eu-west-1.amazonaws.com/prod', operatorAuth: { kind: 'iam', region: 'eu-west-1' }, stage: 'prod' });
+    expect(t).toEqual({
+      baseUrl: 'https://f6g7h8i9j0.execute-api.eu-west-1.amazonaws.com/prod',
+      operatorAuth: { kind: 'iam', region: 'eu-west-1' },
+      stage: 'prod',
+    });
   });
 
   it("prefers the BaseUrl output (the stage's custom domain) and still signs in the execute-api URL's region", () => {
@@ -43,7 +47,10 @@ describe('resolveTarget', () => {
   });
 
   it('lets --auth iam sign for a custom domain with --region', () => {
-    expect(resolveTarget({ url: 'https://api.example.com/prod', auth: 'iam', region: 'us-east-1' }, {}).operatorAuth).toEqual({ kind: 'iam', region: 'us-east-1' });
+    expect(resolveTarget({ url: 'https://api.example.com/prod', auth: 'iam', region: 'us-east-1' }, {}).operatorAuth).toEqual({
+      kind: 'iam',
+      region: 'us-east-1',
+    });
   });
 
   it('says how to produce the outputs file when it is missing, and names the missing stack', () => {
@@ -57,11 +64,22 @@ describe('resolveTarget', () => {
 
   it('reads every file of an outputs folder, so deploying one tenant keeps the others reachable', () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'wk-outputs-'));
-    writeFileSync(path.join(folder, 'acme.json'), JSON.stringify({ 'Acme-prod': { ApiUrl: 'https://aaaa111111.execute-api.eu-west-1.amazonaws.com/prod/' } }));
-    writeFileSync(path.join(folder, 'globex.json'), JSON.stringify({ 'Globex-sandbox': { ApiUrl: 'https://bbbb222222.execute-api.us-east-1.amazonaws.com/sandbox/' } }));
-    expect(resolveTarget({ tenant: 'acme', stage: 'prod', outputsFile: folder }, {}).baseUrl).toBe('https://aaaa111111.execute-api.eu-west-1.amazonaws.com/prod');
+    writeFileSync(
+      path.join(folder, 'acme.json'),
+      JSON.stringify({ 'Acme-prod': { ApiUrl: 'https://aaaa111111.execute-api.eu-west-1.amazonaws.com/prod/' } }),
+    );
+    writeFileSync(
+      path.join(folder, 'globex.json'),
+      JSON.stringify({ 'Globex-sandbox': { ApiUrl: 'https://bbbb222222.execute-api.us-east-1.amazonaws.com/sandbox/' } }),
+    );
+    expect(resolveTarget({ tenant: 'acme', stage: 'prod', outputsFile: folder }, {}).baseUrl).toBe(
+      'https://aaaa111111.execute-api.eu-west-1.amazonaws.com/prod',
+    );
     const globex = resolveTarget({ tenant: 'globex', stage: 'sandbox' }, { WK_CDK_OUTPUTS: folder });
-    expect(globex).toMatchObject({ baseUrl: 'https://bbbb222222.execute-api.us-east-1.amazonaws.com/sandbox', operatorAuth: { kind: 'iam', region: 'us-east-1' } });
+    expect(globex).toMatchObject({
+      baseUrl: 'https://bbbb222222.execute-api.us-east-1.amazonaws.com/sandbox',
+      operatorAuth: { kind: 'iam', region: 'us-east-1' },
+    });
   });
 
   it('by default reads cdk-outputs/*.json and the single cdk-outputs.json, the newest deploy winning', () => {
@@ -69,12 +87,25 @@ describe('resolveTarget', () => {
     const work = mkdtempSync(path.join(os.tmpdir(), 'wk-cwd-'));
     try {
       process.chdir(work);
-      writeFileSync('cdk-outputs.json', JSON.stringify({ 'Acme-sandbox': { ApiUrl: 'https://old0000000.execute-api.eu-west-1.amazonaws.com/sandbox/' }, 'Acme-prod': { ApiUrl: 'https://cccc333333.execute-api.eu-west-1.amazonaws.com/prod/' } }));
+      writeFileSync(
+        'cdk-outputs.json',
+        JSON.stringify({
+          'Acme-sandbox': { ApiUrl: 'https://old0000000.execute-api.eu-west-1.amazonaws.com/sandbox/' },
+          'Acme-prod': { ApiUrl: 'https://cccc333333.execute-api.eu-west-1.amazonaws.com/prod/' },
+        }),
+      );
       mkdirSync('cdk-outputs');
-      writeFileSync('cdk-outputs/acme.json', JSON.stringify({ 'Acme-sandbox': { ApiUrl: 'https://new0000000.execute-api.eu-west-1.amazonaws.com/sandbox/' } }));
+      writeFileSync(
+        'cdk-outputs/acme.json',
+        JSON.stringify({ 'Acme-sandbox': { ApiUrl: 'https://new0000000.execute-api.eu-west-1.amazonaws.com/sandbox/' } }),
+      );
       utimesSync('cdk-outputs.json', new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-      expect(resolveTarget({ tenant: 'acme', stage: 'sandbox' }, {}).baseUrl).toBe('https://new0000000.execute-api.eu-west-1.amazonaws.com/sandbox');
-      expect(resolveTarget({ tenant: 'acme', stage: 'prod' }, {}).baseUrl).toBe('https://cccc333333.execute-api.eu-west-1.amazonaws.com/prod');
+      expect(resolveTarget({ tenant: 'acme', stage: 'sandbox' }, {}).baseUrl).toBe(
+        'https://new0000000.execute-api.eu-west-1.amazonaws.com/sandbox',
+      );
+      expect(resolveTarget({ tenant: 'acme', stage: 'prod' }, {}).baseUrl).toBe(
+        'https://cccc333333.execute-api.eu-west-1.amazonaws.com/prod',
+      );
     } finally {
       process.chdir(cwd);
     }

@@ -12,7 +12,14 @@ const directory = new MemoryDirectory()
   .add({ clientName: 'acme-app', policy: { requiredClaims: [] }, secrets: ['the-secret'], jwks: { keys: [es.publicJwk, rs.publicJwk] } })
   .add({ clientName: 'keyless-app', policy: { requiredClaims: [] }, secrets: ['the-secret'] });
 
-const claims = (extra: Record<string, unknown> = {}) => ({ iss: 'acme-app', sub: 'acme-app', aud: AUDIENCE.issuer, jti: 'j-1', exp: NOW + 60, ...extra });
+const claims = (extra: Record<string, unknown> = {}) => ({
+  iss: 'acme-app',
+  sub: 'acme-app',
+  aud: AUDIENCE.issuer,
+  jti: 'j-1',
+  exp: NOW + 60,
+  ...extra,
+});
 const verify = (token: string, client = 'acme-app') => verifyClientAssertion(token, client, directory, AUDIENCE, NOW);
 const refusal = async (token: string, client = 'acme-app'): Promise<string> => {
   try {
@@ -26,11 +33,15 @@ const refusal = async (token: string, client = 'acme-app'): Promise<string> => {
 describe('verifyClientAssertion', () => {
   test('accepts RS256 and ES256 assertions naming the issuer or the token endpoint in aud', async () => {
     await expect(verify(await signWith(es, claims()))).resolves.toMatchObject({ clientName: 'acme-app', jti: 'j-1', expiresAt: NOW + 60 });
-    await expect(verify(await signWith(rs, claims({ aud: [AUDIENCE.tokenEndpoint, 'other'] })))).resolves.toMatchObject({ clientName: 'acme-app' });
+    await expect(verify(await signWith(rs, claims({ aud: [AUDIENCE.tokenEndpoint, 'other'] })))).resolves.toMatchObject({
+      clientName: 'acme-app',
+    });
   });
 
   test('accepts exp up to the maximum lifetime (plus skew) ahead, and a just-expired one within the skew', async () => {
-    await expect(verify(await signWith(es, claims({ exp: NOW + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS })))).resolves.toBeDefined();
+    await expect(
+      verify(await signWith(es, claims({ exp: NOW + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS }))),
+    ).resolves.toBeDefined();
     await expect(verify(await signWith(es, claims({ exp: NOW - CLOCK_SKEW_SECONDS + 1 })))).resolves.toBeDefined();
   });
 
@@ -50,10 +61,14 @@ describe('verifyClientAssertion', () => {
   test('refuses an assertion MACed with the client secret, with alg none, or with a header key', async () => {
     expect(await refusal(signHs256('the-secret', claims()))).toMatch(/^invalid_client: .*RS256\/384\/512 or ES256/);
     expect(await refusal(signRaw(es, { alg: 'ES256', kid: 'es-1', jwk: es.publicJwk }, claims()))).toMatch(/header jwk/);
-    expect(await refusal(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.`)).toMatch(/^invalid_client/);
+    expect(
+      await refusal(
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.`,
+      ),
+    ).toMatch(/^invalid_client/);
   });
 
-  test("refuses a signature from another key, an alg that does not fit the key, and a client without keys alike", async () => {
+  test('refuses a signature from another key, an alg that does not fit the key, and a client without keys alike', async () => {
     const stranger = keyPair('ES256', 'es-1');
     const notVerified = /not verified with the client's registered keys/;
     expect(await refusal(await signWith(stranger, claims()))).toMatch(notVerified);
@@ -73,9 +88,15 @@ describe('claimedClientName', () => {
   });
 
   test('refuses sub ≠ iss, an iss that is no clientName, a client_id naming another client, and a non-JWT', async () => {
-    await expect(async () => claimedClientName(await signWith(es, claims({ sub: 'x-app' })), undefined)).rejects.toMatchObject({ code: 'invalid_client' });
-    await expect(async () => claimedClientName(await signWith(es, claims({ iss: 'https://x', sub: 'https://x' })), undefined)).rejects.toMatchObject({ code: 'invalid_client' });
-    await expect(async () => claimedClientName(await signWith(es, claims()), 'other-app')).rejects.toMatchObject({ code: 'invalid_client' });
+    await expect(async () => claimedClientName(await signWith(es, claims({ sub: 'x-app' })), undefined)).rejects.toMatchObject({
+      code: 'invalid_client',
+    });
+    await expect(async () =>
+      claimedClientName(await signWith(es, claims({ iss: 'https://x', sub: 'https://x' })), undefined),
+    ).rejects.toMatchObject({ code: 'invalid_client' });
+    await expect(async () => claimedClientName(await signWith(es, claims()), 'other-app')).rejects.toMatchObject({
+      code: 'invalid_client',
+    });
     expect(() => claimedClientName('not-a-jwt', undefined)).toThrow(expect.objectContaining({ code: 'invalid_client' }));
   });
 });

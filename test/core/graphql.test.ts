@@ -18,7 +18,12 @@ function project(query: string, variables: Record<string, unknown> = {}): Record
   const doc = parse(query);
   const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   const root = op.selectionSet.selections[0] as FieldNode;
-  return projectSelection({ schema, fragments: fragmentsOf(doc), variables }, schema.getType('WorkoutBlockSession') as GraphQLObjectType, [root], block);
+  return projectSelection(
+    { schema, fragments: fragmentsOf(doc), variables },
+    schema.getType('WorkoutBlockSession') as GraphQLObjectType,
+    [root],
+    block,
+  );
 }
 
 function refusal(query: string, variables: Record<string, unknown> = {}): string {
@@ -71,8 +76,16 @@ describe('projectSelection (what the GraphQL payloadDigest covers)', () => {
   });
 
   test('equals what an SDK derives from the GraphQL answer (graphqlPayload) for a query without aliases', () => {
-    const answer = { __typename: 'WorkoutBlockSession', id: block.id, title: block.title, workoutKitToken: 'x.y.z', coach: { __typename: 'Coach', name: 'Leo Brandt' } };
-    expect(graphqlPayload(answer)).toEqual(project('{ publicWorkoutSession(id: "x") { __typename id title workoutKitToken coach { __typename name } } }'));
+    const answer = {
+      __typename: 'WorkoutBlockSession',
+      id: block.id,
+      title: block.title,
+      workoutKitToken: 'x.y.z',
+      coach: { __typename: 'Coach', name: 'Leo Brandt' },
+    };
+    expect(graphqlPayload(answer)).toEqual(
+      project('{ publicWorkoutSession(id: "x") { __typename id title workoutKitToken coach { __typename name } } }'),
+    );
   });
 });
 
@@ -103,7 +116,10 @@ describe('limits', () => {
   });
 
   test('measures a widely shared fragment once (no exponential walk)', () => {
-    const frags = Array.from({ length: 6 }, (_, i) => `fragment G${i} on Coach { name ${i < 5 ? Array.from({ length: 50 }, () => `...G${i + 1}`).join(' ') : ''} }`).join('\n');
+    const frags = Array.from(
+      { length: 6 },
+      (_, i) => `fragment G${i} on Coach { name ${i < 5 ? Array.from({ length: 50 }, () => `...G${i + 1}`).join(' ') : ''} }`,
+    ).join('\n');
     const doc = parse(`{ publicWorkoutSession(id: "x") { coach { ...G0 } } }\n${frags}`);
     const started = Date.now();
     expect(() => checkDepth(selectedOperation(doc, undefined), fragmentsOf(doc))).toThrow(/depth/);

@@ -34,7 +34,11 @@ describe('parseBasicCredentials', () => {
 describe('parseForm', () => {
   test('decodes + and percent escapes as UTF-8, and skips empty pairs', () => {
     const p = parseForm(Buffer.from('a=x+y%C3%A9&&b=&c'), FORM);
-    expect([...p]).toEqual([['a', 'x yé'], ['b', ''], ['c', '']]);
+    expect([...p]).toEqual([
+      ['a', 'x yé'],
+      ['b', ''],
+      ['c', ''],
+    ]);
   });
 
   test('accepts a UTF-8 charset parameter and refuses another type or charset', () => {
@@ -55,15 +59,27 @@ describe('parseForm', () => {
 
 describe('parseGrantRequest', () => {
   test('reads each client authentication method', () => {
-    expect(request('grant_type=client_credentials', [basic('a-app:s')]).auth).toEqual({ method: 'client_secret_basic', clientName: 'a-app', clientSecret: 's' });
-    expect(request('grant_type=client_credentials&client_id=a-app&client_secret=s').auth).toEqual({ method: 'client_secret_post', clientName: 'a-app', clientSecret: 's' });
-    const jwt = request('grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=a.b.c');
+    expect(request('grant_type=client_credentials', [basic('a-app:s')]).auth).toEqual({
+      method: 'client_secret_basic',
+      clientName: 'a-app',
+      clientSecret: 's',
+    });
+    expect(request('grant_type=client_credentials&client_id=a-app&client_secret=s').auth).toEqual({
+      method: 'client_secret_post',
+      clientName: 'a-app',
+      clientSecret: 's',
+    });
+    const jwt = request(
+      'grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=a.b.c',
+    );
     expect(jwt.auth).toEqual({ method: 'private_key_jwt', assertion: 'a.b.c' });
   });
 
   test('refuses two methods at once, and a client_id that differs from the Basic one', () => {
     expect(codeOf(() => request('grant_type=client_credentials&client_secret=s', [basic('a-app:s')]))).toBe('invalid_request');
-    expect(codeOf(() => request('grant_type=client_credentials&client_secret=s&client_assertion=x&client_id=a-app'))).toBe('invalid_request');
+    expect(codeOf(() => request('grant_type=client_credentials&client_secret=s&client_assertion=x&client_id=a-app'))).toBe(
+      'invalid_request',
+    );
     expect(codeOf(() => request('grant_type=client_credentials&client_id=b-app', [basic('a-app:s')]))).toBe('invalid_request');
   });
 

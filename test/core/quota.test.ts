@@ -35,7 +35,13 @@ describe('quota periods (UTC, as API Gateway usage plans)', () => {
   });
 
   it('reports remaining and the reset time, never a negative remainder', () => {
-    expect(usageReport(dayQuota, 1200, wed)).toEqual({ used: 1200, limit: 1000, period: 'DAY', remaining: 0, resetsAt: '2026-11-26T00:00:00.000Z' });
+    expect(usageReport(dayQuota, 1200, wed)).toEqual({
+      used: 1200,
+      limit: 1000,
+      period: 'DAY',
+      remaining: 0,
+      resetsAt: '2026-11-26T00:00:00.000Z',
+    });
     expect(usageReport(undefined, 7, wed)).toEqual({ used: 7, limit: null, period: null, remaining: null, resetsAt: null });
   });
 
@@ -72,21 +78,38 @@ describe('counter shards', () => {
     expect(splitLimit(10, 3)).toEqual([4, 3, 3]);
     expect(splitLimit(2, 20)).toEqual([1, 1]);
     expect(splitLimit(1_000_000, 1)).toEqual([1_000_000]);
-    for (const [limit, shards] of [[7, 4], [999, 20], [1, 1]] as const) expect(splitLimit(limit, shards).reduce((a, b) => a + b, 0)).toBe(limit);
+    for (const [limit, shards] of [
+      [7, 4],
+      [999, 20],
+      [1, 1],
+    ] as const)
+      expect(splitLimit(limit, shards).reduce((a, b) => a + b, 0)).toBe(limit);
   });
 });
 
 describe('stage quota config (QUOTA_CONFIG)', () => {
   it('reads tiers, the deployment quota and the stage throttle, and finds tiers by name only', () => {
-    const config = parseStageQuotaConfig(JSON.stringify({ tiers: { default: { rateLimit: 5, burstLimit: 10 } }, deployment: { limit: 9, period: 'WEEK' }, stageRateLimit: 50 }));
-    expect(config).toEqual({ tiers: { default: { rateLimit: 5, burstLimit: 10 } }, deployment: { limit: 9, period: 'WEEK' }, stageRateLimit: 50 });
+    const config = parseStageQuotaConfig(
+      JSON.stringify({
+        tiers: { default: { rateLimit: 5, burstLimit: 10 } },
+        deployment: { limit: 9, period: 'WEEK' },
+        stageRateLimit: 50,
+      }),
+    );
+    expect(config).toEqual({
+      tiers: { default: { rateLimit: 5, burstLimit: 10 } },
+      deployment: { limit: 9, period: 'WEEK' },
+      stageRateLimit: 50,
+    });
     expect(tierOf(config, undefined)).toEqual({ rateLimit: 5, burstLimit: 10 });
     expect(tierOf(config, 'toString')).toBeUndefined();
   });
 
   it('rejects a config without the default tier or with a malformed quota', () => {
     expect(() => parseStageQuotaConfig('{"tiers":{"premium":{"rateLimit":1,"burstLimit":1}}}')).toThrow(/default tier/);
-    expect(() => parseStageQuotaConfig('{"tiers":{"default":{"rateLimit":1,"burstLimit":1}},"deployment":{"limit":5,"period":"YEAR"}}')).toThrow(/deployment/);
+    expect(() =>
+      parseStageQuotaConfig('{"tiers":{"default":{"rateLimit":1,"burstLimit":1}},"deployment":{"limit":5,"period":"YEAR"}}'),
+    ).toThrow(/deployment/);
   });
 });
 

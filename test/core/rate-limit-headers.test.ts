@@ -21,8 +21,12 @@ describe('rateLimitHeaders', () => {
   });
 
   test('a week is 7 days and February 2027 has 28', () => {
-    expect(rateLimitHeaders({ client: { limit: 5, period: 'WEEK', remaining: 1, resetsAtMs: Date.UTC(2026, 11, 7) } }, NOW)['RateLimit-Policy']).toBe('"client";q=5;w=604800');
-    expect(rateLimitHeaders({ client: { limit: 5, period: 'MONTH', remaining: 1, resetsAtMs: Date.UTC(2027, 2, 1) } }, NOW)['RateLimit-Policy']).toBe(`"client";q=5;w=${28 * 86_400}`);
+    expect(
+      rateLimitHeaders({ client: { limit: 5, period: 'WEEK', remaining: 1, resetsAtMs: Date.UTC(2026, 11, 7) } }, NOW)['RateLimit-Policy'],
+    ).toBe('"client";q=5;w=604800');
+    expect(
+      rateLimitHeaders({ client: { limit: 5, period: 'MONTH', remaining: 1, resetsAtMs: Date.UTC(2027, 2, 1) } }, NOW)['RateLimit-Policy'],
+    ).toBe(`"client";q=5;w=${28 * 86_400}`);
   });
 
   test('never reports negative requests left or time to reset (a burst may overshoot)', () => {

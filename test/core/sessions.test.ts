@@ -16,8 +16,17 @@ describe('parseSession', () => {
   test('accepts a valid session and fills absent optional fields with null', () => {
     const s = parseSession('walk', audio);
     expect(sessionPayload(s)).toEqual({
-      id: 'walk', type: 'audio', title: 'Evening Walk', description: null, durationSeconds: 1200, level: 'beginner', tags: [],
-      imageUrl: null, coach: { name: 'Sam', bio: null, avatarUrl: null }, audioUrl: 'https://media.example.com/walk.m4a', transcriptUrl: null,
+      id: 'walk',
+      type: 'audio',
+      title: 'Evening Walk',
+      description: null,
+      durationSeconds: 1200,
+      level: 'beginner',
+      tags: [],
+      imageUrl: null,
+      coach: { name: 'Sam', bio: null, avatarUrl: null },
+      audioUrl: 'https://media.example.com/walk.m4a',
+      transcriptUrl: null,
     });
   });
 
@@ -36,14 +45,23 @@ describe('parseSession', () => {
   });
 
   test('refuses an exercise with neither duration nor reps, and a malformed session id', () => {
-    const blockBody = { ...audio, type: 'block', audioUrl: undefined, blocks: [{ title: 'B', durationSeconds: 60, exercises: [{ name: 'Squat' }] }] };
+    const blockBody = {
+      ...audio,
+      type: 'block',
+      audioUrl: undefined,
+      blocks: [{ title: 'B', durationSeconds: 60, exercises: [{ name: 'Squat' }] }],
+    };
     delete (blockBody as Record<string, unknown>).audioUrl;
     expect(() => parseSession('b', blockBody)).toThrow(/durationSeconds or reps/);
     expect(() => parseSession('../etc', audio)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
   });
 
   test('the demo catalogue has one valid session of each kind', () => {
-    expect(demoCatalogue().map((s) => s.type).sort()).toEqual(['audio', 'block', 'video']);
+    expect(
+      demoCatalogue()
+        .map((s) => s.type)
+        .sort(),
+    ).toEqual(['audio', 'block', 'video']);
   });
 });
 
@@ -51,7 +69,9 @@ describe('parseUserEvent', () => {
   const now = Date.UTC(2026, 10, 23, 12);
   test('accepts a bounded event and defaults occurredAt to now', () => {
     expect(parseUserEvent({ type: 'session.started', sessionId: 'hiit-20-core' }, now)).toEqual({
-      type: 'session.started', sessionId: 'hiit-20-core', occurredAt: new Date(now).toISOString(),
+      type: 'session.started',
+      sessionId: 'hiit-20-core',
+      occurredAt: new Date(now).toISOString(),
     });
   });
 

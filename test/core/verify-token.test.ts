@@ -17,7 +17,13 @@ const rs256 = keyPair('RS256', 'client-rs256');
 
 function setup(overrides: Partial<VerifierDeps> = {}, clockMs = NOW) {
   const directory = new MemoryDirectory()
-    .add({ clientName: 'acme-app', secrets: [SECRET], scopes: ['read', 'write'], policy: { requiredClaims: [] }, jwks: { keys: [es256.publicJwk, rs256.publicJwk] } })
+    .add({
+      clientName: 'acme-app',
+      secrets: [SECRET],
+      scopes: ['read', 'write'],
+      policy: { requiredClaims: [] },
+      jwks: { keys: [es256.publicJwk, rs256.publicJwk] },
+    })
     .add({ clientName: 'other-app', secrets: ['other-secret'], policy: { requiredClaims: [] } });
   const verify = createTokenVerifier({
     issuer: ISSUER,
@@ -36,9 +42,22 @@ const rejects = async (p: Promise<unknown>, code: string) => {
 describe('issued tokens', () => {
   it('verifies a token from issueAccessToken and carries the client scopes', async () => {
     const { verify } = setup();
-    const issued = await issueAccessToken({ clientName: 'acme-app', userInfo: { name: 'x' }, sub: 'user-1', scopes: ['read'] }, deploymentKey, ISSUER, NOW);
+    const issued = await issueAccessToken(
+      { clientName: 'acme-app', userInfo: { name: 'x' }, sub: 'user-1', scopes: ['read'] },
+      deploymentKey,
+      ISSUER,
+      NOW,
+    );
     const entity = await verify(issued.token);
-    expect(entity).toMatchObject({ clientName: 'acme-app', sub: 'user-1', tokenKind: 'issued', alg: 'ES256', kid: deploymentKey.kid, scope: ['read'], expiresAt: now + 4 * 3600 });
+    expect(entity).toMatchObject({
+      clientName: 'acme-app',
+      sub: 'user-1',
+      tokenKind: 'issued',
+      alg: 'ES256',
+      kid: deploymentKey.kid,
+      scope: ['read'],
+      expiresAt: now + 4 * 3600,
+    });
   });
 
   it('allows 60 s of clock skew after exp and refuses past it', async () => {
@@ -63,7 +82,13 @@ describe('issued tokens', () => {
   });
 
   it('refuses a launch token presented as a bearer token', async () => {
-    const pair = { alg: 'ES256' as const, kid: deploymentKey.kid, privateKey: deploymentKey.privateKey, publicKey: deploymentKey.publicKey, publicJwk: {} };
+    const pair = {
+      alg: 'ES256' as const,
+      kid: deploymentKey.kid,
+      privateKey: deploymentKey.privateKey,
+      publicKey: deploymentKey.publicKey,
+      publicJwk: {},
+    };
     const launch = await signWith(pair, { iss: ISSUER, clientName: 'acme-app', token_use: 'launch', exp: now + 100 });
     await rejects(setup().verify(launch), 'invalid_token');
   });
@@ -132,7 +157,10 @@ describe('reads on the way to a verdict', () => {
 describe('client HS256 tokens', () => {
   it('accepts a token naming its client in clientName or in iss', async () => {
     const { verify } = setup();
-    await expect(verify(signHs256(SECRET, { clientName: 'acme-app', sub: 'u', exp: now + 60 }))).resolves.toMatchObject({ tokenKind: 'client-hs256', alg: 'HS256' });
+    await expect(verify(signHs256(SECRET, { clientName: 'acme-app', sub: 'u', exp: now + 60 }))).resolves.toMatchObject({
+      tokenKind: 'client-hs256',
+      alg: 'HS256',
+    });
     await expect(verify(signHs256(SECRET, { iss: 'acme-app' }))).resolves.toMatchObject({ clientName: 'acme-app' });
   });
 
@@ -153,7 +181,9 @@ describe('client HS256 tokens', () => {
   it('intersects the token scope with the client scopes (array or space-separated)', async () => {
     const { verify } = setup();
     await expect(verify(signHs256(SECRET, { clientName: 'acme-app', scope: 'read admin' }))).resolves.toMatchObject({ scope: ['read'] });
-    await expect(verify(signHs256(SECRET, { clientName: 'acme-app', scope: ['write', 'settings'] }))).resolves.toMatchObject({ scope: ['write'] });
+    await expect(verify(signHs256(SECRET, { clientName: 'acme-app', scope: ['write', 'settings'] }))).resolves.toMatchObject({
+      scope: ['write'],
+    });
   });
 });
 
@@ -162,13 +192,23 @@ describe('client asymmetric tokens', () => {
     const pair = keyPair(alg);
     const { verify, directory } = setup();
     directory.add({ clientName: 'multi-app', policy: { requiredClaims: [] }, jwks: { keys: [pair.publicJwk, es256.publicJwk] } });
-    await expect(verify(await signWith(pair, { iss: 'multi-app', sub: 'u' }))).resolves.toMatchObject({ tokenKind: 'client-asymmetric', alg, kid: pair.kid });
+    await expect(verify(await signWith(pair, { iss: 'multi-app', sub: 'u' }))).resolves.toMatchObject({
+      tokenKind: 'client-asymmetric',
+      alg,
+      kid: pair.kid,
+    });
   });
 
   it('verifies against a PEM public key and an X.509-less SPKI without kid', async () => {
     const { verify, directory } = setup();
-    directory.add({ clientName: 'pem-app', policy: { requiredClaims: [] }, pem: es256.publicKey.export({ format: 'pem', type: 'spki' }) as string });
-    await expect(verify(await signWith({ ...es256, kid: 'anything' }, { iss: 'pem-app' }, { kid: undefined }))).resolves.toMatchObject({ clientName: 'pem-app' });
+    directory.add({
+      clientName: 'pem-app',
+      policy: { requiredClaims: [] },
+      pem: es256.publicKey.export({ format: 'pem', type: 'spki' }) as string,
+    });
+    await expect(verify(await signWith({ ...es256, kid: 'anything' }, { iss: 'pem-app' }, { kid: undefined }))).resolves.toMatchObject({
+      clientName: 'pem-app',
+    });
   });
 
   it("stops verifying with a certificate's key once the certificate has expired", async () => {
@@ -231,8 +271,14 @@ describe('hostile headers and claims', () => {
   });
 
   it('refuses unknown crit headers and b64:false', async () => {
-    await rejects(setup().verify(signRaw(es256, { alg: 'ES256', kid: es256.kid, crit: ['exp'], exp: 1 }, { iss: 'acme-app' })), 'invalid_token');
-    await rejects(setup().verify(signRaw(es256, { alg: 'ES256', kid: es256.kid, b64: false, crit: ['b64'] }, { iss: 'acme-app' })), 'invalid_token');
+    await rejects(
+      setup().verify(signRaw(es256, { alg: 'ES256', kid: es256.kid, crit: ['exp'], exp: 1 }, { iss: 'acme-app' })),
+      'invalid_token',
+    );
+    await rejects(
+      setup().verify(signRaw(es256, { alg: 'ES256', kid: es256.kid, b64: false, crit: ['b64'] }, { iss: 'acme-app' })),
+      'invalid_token',
+    );
   });
 
   it('refuses numeric claims given as strings', async () => {
@@ -282,7 +328,9 @@ describe('client claim policy', () => {
   const base = { iss: 'strict-app', aud: 'workoutkit', iat: now, exp: now + 300 };
 
   it('accepts a token that meets every rule, with aud as an array', async () => {
-    await expect(strict()(signHs256(SECRET, { ...base, aud: ['other', 'workoutkit'] }))).resolves.toMatchObject({ clientName: 'strict-app' });
+    await expect(strict()(signHs256(SECRET, { ...base, aud: ['other', 'workoutkit'] }))).resolves.toMatchObject({
+      clientName: 'strict-app',
+    });
   });
 
   it('names a missing required claim', async () => {

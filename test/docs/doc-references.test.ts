@@ -10,7 +10,12 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../cli/main';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const text = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {}, stderrIsTTY: false } });

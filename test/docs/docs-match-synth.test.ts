@@ -32,7 +32,12 @@ function runbookSections(): Map<string, string> {
 }
 
 const patternOf = (name: string): RegExp =>
-  new RegExp(`^${name.split(/<[^>]+>/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[A-Za-z0-9]+')}$`);
+  new RegExp(
+    `^${name
+      .split(/<[^>]+>/)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[A-Za-z0-9]+')}$`,
+  );
 const sectionFor = (id: string): string | undefined => [...sections.keys()].find((name) => patternOf(name).test(id));
 
 const stacks = synthTenants(loadTenants());
@@ -61,7 +66,10 @@ test('every alarm the stacks create has a runbook section, and every section an 
   const missing = [...alarms.keys()].filter((id) => sectionFor(id) === undefined).sort();
   const stale = [...sections.keys()].filter((name) => ![...alarms.keys()].some((id) => patternOf(name).test(id))).sort();
   const problems = [
-    ...missing.map((id) => `docs/runbook.md has no section for alarm ${id} (in ${alarms.get(id)?.join(', ')}): add "## Alarm \`${id}\`" (or one section for a family, e.g. \`FunctionErrors-<function>\`) with What it means / Confirm / Act`),
+    ...missing.map(
+      (id) =>
+        `docs/runbook.md has no section for alarm ${id} (in ${alarms.get(id)?.join(', ')}): add "## Alarm \`${id}\`" (or one section for a family, e.g. \`FunctionErrors-<function>\`) with What it means / Confirm / Act`,
+    ),
     ...stale.map((id) => `docs/runbook.md has a section for alarm ${id}, which no stack creates any more: remove or rename it`),
   ];
   expect(problems).toEqual([]);
@@ -77,7 +85,9 @@ test.each([...sections.keys()])('the runbook section of %s says what it means, h
 });
 
 test('every dashboard widget the runbook names exists on the dashboard', () => {
-  const named = [...runbook.matchAll(/^- Dashboard: (.*)$/gm)].flatMap((m) => [...(m[1] ?? '').matchAll(/\*([^*]+)\*/g)].map((w) => w[1] as string));
+  const named = [...runbook.matchAll(/^- Dashboard: (.*)$/gm)].flatMap((m) =>
+    [...(m[1] ?? '').matchAll(/\*([^*]+)\*/g)].map((w) => w[1] as string),
+  );
   expect(named.length).toBeGreaterThan(0);
   const titles: readonly string[] = Object.values(WIDGET);
   expect(named.filter((n) => !titles.includes(n))).toEqual([]);
@@ -85,7 +95,9 @@ test('every dashboard widget the runbook names exists on the dashboard', () => {
 
 describe('docs/deploy.md, "What each stack contains", says what the synth makes', () => {
   const deploy = readFileSync(path.resolve(__dirname, '../../docs/deploy.md'), 'utf8');
-  const templates = stacks.map((st) => Template.fromStack(st).toJSON() as { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown> });
+  const templates = stacks.map(
+    (st) => Template.fromStack(st).toJSON() as { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown> },
+  );
 
   test('the function count', () => {
     const counts = new Set(templates.map((t) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').length));

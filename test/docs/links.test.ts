@@ -6,9 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const FILES = ['README.md', 'CHANGELOG.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)].filter((f) =>
-  existsSync(path.join(ROOT, f)),
-);
+const FILES = [
+  'README.md',
+  'CHANGELOG.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+].filter((f) => existsSync(path.join(ROOT, f)));
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 const anchor = (heading: string): string =>
@@ -34,9 +38,7 @@ function anchorsOf(file: string): Set<string> {
 /** Markdown links `[text](target)` outside code blocks and inline code, except absolute URLs and mail. */
 function linksOf(markdown: string): string[] {
   const text = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
-  return [...text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
-    .map((m) => m[1] as string)
-    .filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t));
+  return [...text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1] as string).filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t));
 }
 
 it.each(FILES)('%s links only to files and headings inside the repository', (file) => {

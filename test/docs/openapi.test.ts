@@ -13,7 +13,9 @@ import { startTestGateway } from '../support/local-gateway';
 
 type Json = Record<string, unknown>;
 const doc = buildOpenApi() as Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Json; securitySchemes: Json } };
-const operations = Object.entries(doc.paths).flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => ({ path: p, method: m.toUpperCase(), op })));
+const operations = Object.entries(doc.paths).flatMap(([p, methods]) =>
+  Object.entries(methods).map(([m, op]) => ({ path: p, method: m.toUpperCase(), op })),
+);
 
 describe('the OpenAPI description', () => {
   it('is committed exactly as npm run docs generates it', () => {
@@ -31,13 +33,17 @@ describe('the OpenAPI description', () => {
 
   it('has an operation for every route of the table, with the route id as operationId', () => {
     expect(ROUTES.filter((r) => OPERATION_DOCS[routeKey(r)] === undefined).map(routeKey)).toEqual([]);
-    expect(operations.map((o) => `${o.method} ${o.path} ${String(o.op.operationId)}`).sort()).toEqual(ROUTES.map((r) => `${routeKey(r)} ${r.operation}`).sort());
+    expect(operations.map((o) => `${o.method} ${o.path} ${String(o.op.operationId)}`).sort()).toEqual(
+      ROUTES.map((r) => `${routeKey(r)} ${r.operation}`).sort(),
+    );
   });
 
   it('refuses to generate when a route has no entry, naming the route and the fix', () => {
     const extra: RouteSpec = { method: 'GET', path: '/v1/unknown', function: 'api', operation: 'unknownThing', auth: 'jwt', summary: 'x' };
     expect(() => buildOpenApi([...ROUTES, extra])).toThrow(MissingOperationDocError);
-    expect(() => buildOpenApi([...ROUTES, extra])).toThrow(/GET \/v1\/unknown: add it to lambdas\/gateway\/openapi\/operations\.ts, then run npm run docs/);
+    expect(() => buildOpenApi([...ROUTES, extra])).toThrow(
+      /GET \/v1\/unknown: add it to lambdas\/gateway\/openapi\/operations\.ts, then run npm run docs/,
+    );
   });
 
   it('resolves every $ref and declares every path parameter', () => {
@@ -58,7 +64,10 @@ describe('the OpenAPI description', () => {
       if (route.auth === 'operator') expect(schemes).toEqual(['awsSigV4', 'operatorKey']);
       if (route.auth === 'jwt') expect(schemes[0]).toBe('bearerJwt');
     }
-    expect(doc.components.securitySchemes).toMatchObject({ bearerJwt: { scheme: 'bearer', bearerFormat: 'JWT' }, awsSigV4: { 'x-amazon-apigateway-authtype': 'awsSigv4' } });
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearerJwt: { scheme: 'bearer', bearerFormat: 'JWT' },
+      awsSigV4: { 'x-amazon-apigateway-authtype': 'awsSigv4' },
+    });
   });
 
   it('documents the contract error object under the status each code has', () => {

@@ -20,7 +20,11 @@ afterAll(() => gw.close());
 
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +48,12 @@ interface Runner {
 }
 const RUNNERS: Runner[] = [
   { name: 'curl + openssl', cmd: 'bash', args: ['examples/curl/tokens.sh'], ways: ['issued', 'client-hs256'] },
-  { name: 'Python', cmd: 'python3', args: ['examples/python/workoutkit_example.py'], ways: ['issued', 'client-hs256', 'client-asymmetric'] },
+  {
+    name: 'Python',
+    cmd: 'python3',
+    args: ['examples/python/workoutkit_example.py'],
+    ways: ['issued', 'client-hs256', 'client-asymmetric'],
+  },
   { name: 'Java', cmd: 'java', args: ['examples/java/WorkoutKitExample.java'], ways: ['issued', 'client-hs256', 'client-asymmetric'] },
 ].filter((r) => {
   if (r.name === 'curl + openssl') return present('curl', ['--version']) && present('openssl', ['version']);
@@ -65,7 +74,10 @@ test.each(RUNNERS.map((r) => [r.name, r] as const))(
     });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { way: string; status: number; body: Record<string, unknown> });
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { way: string; status: number; body: Record<string, unknown> });
     expect(lines.map((l) => l.way)).toEqual(runner.ways);
     for (const l of lines) {
       expect({ way: l.way, status: l.status }).toEqual({ way: l.way, status: 200 });
@@ -78,7 +90,11 @@ test.each(RUNNERS.map((r) => [r.name, r] as const))(
 test('TypeScript: examples/issued-token.ts gets an issued token and calls the API', async () => {
   const clientName = `ex-ts-${Date.now().toString(36)}`;
   const secret = await createClient(gw, 'sandbox', clientName);
-  const out = await runExampleFile('examples/issued-token.ts', { WK_BASE_URL: gw.url('sandbox'), WK_CLIENT_NAME: clientName, WK_CLIENT_SECRET: secret });
+  const out = await runExampleFile('examples/issued-token.ts', {
+    WK_BASE_URL: gw.url('sandbox'),
+    WK_CLIENT_NAME: clientName,
+    WK_CLIENT_SECRET: secret,
+  });
   expect(out.code).toBe(0);
   expect(JSON.parse(out.stdout)).toMatchObject({ clientName, sub: 'user-123', tokenKind: 'issued' });
 }, 90_000);

@@ -25,11 +25,21 @@ describe('examples/hs256-self-signed.ts', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ clientName: 'example-hs256', sub: 'user-123', tokenKind: 'client-hs256', alg: 'HS256', stage: 'sandbox' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      clientName: 'example-hs256',
+      sub: 'user-123',
+      tokenKind: 'client-hs256',
+      alg: 'HS256',
+      stage: 'sandbox',
+    });
   });
 
   it('exits 1 with the contract error when the secret is wrong', async () => {
-    const run = await runExampleFile('examples/hs256-self-signed.ts', { WK_BASE_URL: gw.url('sandbox'), WK_CLIENT_NAME: 'example-hs256', WK_CLIENT_SECRET: 'wrong' });
+    const run = await runExampleFile('examples/hs256-self-signed.ts', {
+      WK_BASE_URL: gw.url('sandbox'),
+      WK_CLIENT_NAME: 'example-hs256',
+      WK_CLIENT_SECRET: 'wrong',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/answered 401: invalid_signature/);
   });

@@ -13,7 +13,11 @@ afterAll(() => gw.close());
 
 describe('examples/mobile-launch.ts', () => {
   it('launches a GraphQL-fetched session with its WorkoutKitToken and shows a modified payload refused', async () => {
-    const run = await runExampleFile('examples/mobile-launch.ts', { BASE_URL: gw.url('sandbox'), CLIENT_NAME: 'example-mobile', CLIENT_SECRET: secret });
+    const run = await runExampleFile('examples/mobile-launch.ts', {
+      BASE_URL: gw.url('sandbox'),
+      CLIENT_NAME: 'example-mobile',
+      CLIENT_SECRET: secret,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -28,8 +32,14 @@ describe('examples/mobile-launch.ts', () => {
   });
 
   it('works with a TOKEN carrying sub, for another session type', async () => {
-    const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'example-mobile', clientSecret: secret, sub: 'user-9' } });
-    const run = await runExampleFile('examples/mobile-launch.ts', { BASE_URL: gw.url('sandbox'), TOKEN: issued.body.token as string, SESSION_ID: 'yoga-flow-15' });
+    const issued = await gw.call('sandbox', 'POST', '/authtoken', {
+      body: { clientName: 'example-mobile', clientSecret: secret, sub: 'user-9' },
+    });
+    const run = await runExampleFile('examples/mobile-launch.ts', {
+      BASE_URL: gw.url('sandbox'),
+      TOKEN: issued.body.token as string,
+      SESSION_ID: 'yoga-flow-15',
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ sessionId: 'yoga-flow-15', type: 'WorkoutVideoSession', launch: { valid: true } });
   });

@@ -83,12 +83,15 @@ describe('scopes of a client created without them', () => {
     expect([...(verified.body.scope as string[])].sort()).toEqual(['read', 'write']);
   });
 
-  it.each(['scope-default', 'scope-legacy'])('%s: issued tokens carry ["read", "write"], and the operator sees them', async (clientName) => {
-    const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName, clientSecret: secrets[clientName] } });
-    expect(claimsOf(issued.body.token as string).scope).toEqual(['read', 'write']);
-    const shown = await gw.admin('sandbox', 'GET', `/admin/clients/${clientName}`);
-    expect(shown.body.scopes).toEqual(['read', 'write']);
-  });
+  it.each(['scope-default', 'scope-legacy'])(
+    '%s: issued tokens carry ["read", "write"], and the operator sees them',
+    async (clientName) => {
+      const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName, clientSecret: secrets[clientName] } });
+      expect(claimsOf(issued.body.token as string).scope).toEqual(['read', 'write']);
+      const shown = await gw.admin('sandbox', 'GET', `/admin/clients/${clientName}`);
+      expect(shown.body.scopes).toEqual(['read', 'write']);
+    },
+  );
 
   it('grants settings when it is given explicitly', async () => {
     const secret = await createClient(gw, 'sandbox', 'scope-explicit', { scopes: ['read', 'settings'] });

@@ -42,7 +42,10 @@ async function assertRefused(authorization: string): Promise<void> {
 }
 
 const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 400 });
-const b64urlText = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), maxLength: 200 });
+const b64urlText = fc.string({
+  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+  maxLength: 200,
+});
 const plausibleHeader = fc
   .record({
     alg: fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'ES512', 'PS256', 'NONE'),
@@ -69,11 +72,8 @@ describe('random Authorization headers', () => {
 
   it('random base64url triples, some with plausible headers and claims, are refused with 400/401', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(b64urlText, plausibleHeader),
-        fc.oneof(b64urlText, plausiblePayload),
-        b64urlText,
-        async (h, p, s) => assertRefused(`Bearer ${h}.${p}.${s}`),
+      fc.asyncProperty(fc.oneof(b64urlText, plausibleHeader), fc.oneof(b64urlText, plausiblePayload), b64urlText, async (h, p, s) =>
+        assertRefused(`Bearer ${h}.${p}.${s}`),
       ),
       { numRuns: 70 },
     );

@@ -30,12 +30,18 @@ let clockOffsetMs = 0;
 let gw: TestGateway;
 
 function instrumented(endpoint: string): DynamoDBDocumentClient {
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(endpoint)), { marshallOptions: { removeUndefinedValues: true } });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(endpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const send = doc.send.bind(doc) as (...args: unknown[]) => Promise<unknown>;
   (doc as unknown as { send: (...args: unknown[]) => Promise<unknown> }).send = (command: unknown, ...rest: unknown[]) => {
     const c = command as { constructor: { name: string }; input: Record<string, unknown> };
     const key = (c.input.Key ?? c.input.Item) as { pk?: string } | undefined;
-    const batch = c.input.RequestItems ? JSON.stringify(c.input.RequestItems).match(/"pk":"[^"]*"/g)?.join(',') : undefined;
+    const batch = c.input.RequestItems
+      ? JSON.stringify(c.input.RequestItems)
+          .match(/"pk":"[^"]*"/g)
+          ?.join(',')
+      : undefined;
     calls.push(`${c.constructor.name} ${key?.pk ?? batch ?? ''}`.replace(new RegExp(`${KNOWN}|${GHOST}`, 'g'), '<client>'));
     return send(command, ...rest);
   };
@@ -60,10 +66,19 @@ const claims = (clientName: string) => ({ clientName, sub: 'user-1', exp: nowSec
 const FORGERIES: [string, (name: string) => string][] = [
   ['an HS256 token with a guessed secret', (n) => signHs256('guessed-secret', claims(n))],
   ['an ES256 token without kid', (n) => signRaw(attackerEs, { alg: 'ES256' }, claims(n))],
-  ["an ES256 token with the client's real kid and a forged signature", (n) => signRaw(attackerEs, { alg: 'ES256', kid: 'known-es' }, claims(n))],
+  [
+    "an ES256 token with the client's real kid and a forged signature",
+    (n) => signRaw(attackerEs, { alg: 'ES256', kid: 'known-es' }, claims(n)),
+  ],
   ['an ES256 token with a guessed kid', (n) => signRaw(attackerEs, { alg: 'ES256', kid: 'guess-1' }, claims(n))],
-  ["an RS256 token naming the client's EC kid (alg of another key type)", (n) => signRaw(attackerRs, { alg: 'RS256', kid: 'known-es' }, claims(n))],
-  ["an RS256 token with the client's real RSA kid and a forged signature", (n) => signRaw(attackerRs, { alg: 'RS256', kid: 'known-rs' }, claims(n))],
+  [
+    "an RS256 token naming the client's EC kid (alg of another key type)",
+    (n) => signRaw(attackerRs, { alg: 'RS256', kid: 'known-es' }, claims(n)),
+  ],
+  [
+    "an RS256 token with the client's real RSA kid and a forged signature",
+    (n) => signRaw(attackerRs, { alg: 'RS256', kid: 'known-rs' }, claims(n)),
+  ],
 ];
 
 async function refusal(token: string) {

@@ -109,7 +109,10 @@ describe('headers and query parameters named like Object.prototype members', () 
     headers.set('authorization', `Bearer ${userToken}`);
     const verify = await fetch(gw.url('sandbox', '/v1/auth/verify'), { headers });
     expect(verify.status).toBe(200);
-    const admin = new Headers([[name, 'a'], ['x-workoutkit-admin-key', gw.gateway.stages.sandbox.adminKey]]);
+    const admin = new Headers([
+      [name, 'a'],
+      ['x-workoutkit-admin-key', gw.gateway.stages.sandbox.adminKey],
+    ]);
     const client = await fetch(gw.url('sandbox', '/admin/clients/input-app'), { headers: admin });
     expect(client.status).toBe(200);
   });

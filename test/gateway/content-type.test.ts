@@ -23,7 +23,9 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 // Routes whose body is a form (POST /oauth2/token) say so in their OpenAPI entry; test/oauth covers them.
-const JSON_ROUTES = ROUTES.filter((r) => (r.method === 'POST' || r.method === 'PUT') && OPERATION_DOCS[routeKey(r)]?.requestContentType === undefined);
+const JSON_ROUTES = ROUTES.filter(
+  (r) => (r.method === 'POST' || r.method === 'PUT') && OPERATION_DOCS[routeKey(r)]?.requestContentType === undefined,
+);
 const concrete = (path: string) => path.replace('{clientName}', 'ctype-app').replace('{sessionId}', 'hiit-20-core');
 
 function send(route: (typeof JSON_ROUTES)[number], body: string, contentType: string | undefined) {

@@ -33,11 +33,26 @@ describe('PUT /admin/clients/{clientName}/keys', () => {
   it('registers an inline JWKS and accepts ES256 and RS256 tokens signed with those keys', async () => {
     const res = await gw.admin('sandbox', 'PUT', '/admin/clients/keys-app/keys', { jwks: { keys: [es256.publicJwk, rs256.publicJwk] } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ clientName: 'keys-app', keys: { kind: 'jwks', keys: [{ kid: 'tenant-es256', algs: ['ES256'] }, { kid: 'tenant-rs256', algs: ['RS256'] }] } });
+    expect(res.body).toMatchObject({
+      clientName: 'keys-app',
+      keys: {
+        kind: 'jwks',
+        keys: [
+          { kid: 'tenant-es256', algs: ['ES256'] },
+          { kid: 'tenant-rs256', algs: ['RS256'] },
+        ],
+      },
+    });
     for (const pair of [es256, rs256]) {
       const ok = await verify(await signWith(pair, { iss: 'keys-app', sub: 'user-1', exp: nowSeconds() + 300 }));
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ clientName: 'keys-app', tokenKind: 'client-asymmetric', alg: pair.alg, kid: pair.kid, sub: 'user-1' });
+      expect(ok.body).toMatchObject({
+        clientName: 'keys-app',
+        tokenKind: 'client-asymmetric',
+        alg: pair.alg,
+        kid: pair.kid,
+        sub: 'user-1',
+      });
     }
   });
 
@@ -101,13 +116,22 @@ describe('PUT /admin/clients/{clientName}/keys', () => {
   });
 
   it('answers 404 for an unknown client and 401 without the operator key', async () => {
-    expectError(await gw.admin('sandbox', 'PUT', '/admin/clients/no-such-app/keys', { jwks: { keys: [es256.publicJwk] } }), 404, 'not_found');
-    expectError(await gw.call('sandbox', 'PUT', '/admin/clients/keys-app/keys', { body: { jwks: { keys: [es256.publicJwk] } } }), 401, 'unauthorized');
+    expectError(
+      await gw.admin('sandbox', 'PUT', '/admin/clients/no-such-app/keys', { jwks: { keys: [es256.publicJwk] } }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await gw.call('sandbox', 'PUT', '/admin/clients/keys-app/keys', { body: { jwks: { keys: [es256.publicJwk] } } }),
+      401,
+      'unauthorized',
+    );
   });
 });
 
 describe('POST /admin/clients/{clientName}/rotate-secret', () => {
-  const authtoken = (clientName: string, clientSecret: string) => gw.call('sandbox', 'POST', '/authtoken', { body: { clientName, clientSecret } });
+  const authtoken = (clientName: string, clientSecret: string) =>
+    gw.call('sandbox', 'POST', '/authtoken', { body: { clientName, clientSecret } });
 
   it('keeps the previous secret working for graceSeconds, for /authtoken and for HS256 tokens', async () => {
     const first = await createClient(gw, 'sandbox', 'rotate-app');
@@ -184,17 +208,23 @@ describe('POST /admin/revocations', () => {
   it('revokes every token of a client issued before a cut-off (and tokens without iat), not later ones', async () => {
     await createClient(gw, 'sandbox', 'cutoff-app');
     const now = nowSeconds();
-    const s = (await gw.admin('sandbox', 'POST', '/admin/clients/cutoff-app/rotate-secret', { graceSeconds: 0 })).body.clientSecret as string;
+    const s = (await gw.admin('sandbox', 'POST', '/admin/clients/cutoff-app/rotate-secret', { graceSeconds: 0 })).body
+      .clientSecret as string;
     const older = signHs256(s, { clientName: 'cutoff-app', iat: now - 30 });
     const noIat = signHs256(s, { clientName: 'cutoff-app' });
     expect((await verify(older)).status).toBe(200);
-    const res = await gw.admin('sandbox', 'POST', '/admin/revocations', { clientName: 'cutoff-app', issuedBefore: new Date((now - 10) * 1000).toISOString() });
+    const res = await gw.admin('sandbox', 'POST', '/admin/revocations', {
+      clientName: 'cutoff-app',
+      issuedBefore: new Date((now - 10) * 1000).toISOString(),
+    });
     expect(res.status).toBe(201);
     expectError(await verify(older), 401, 'token_revoked');
     expectError(await verify(noIat), 401, 'token_revoked');
     expect((await verify(signHs256(s, { clientName: 'cutoff-app', iat: now }))).status).toBe(200);
     // A cut-off only moves forward: an earlier one (NumericDate form) changes nothing.
-    expect((await gw.admin('sandbox', 'POST', '/admin/revocations', { clientName: 'cutoff-app', issuedBefore: now - 1000 })).status).toBe(201);
+    expect((await gw.admin('sandbox', 'POST', '/admin/revocations', { clientName: 'cutoff-app', issuedBefore: now - 1000 })).status).toBe(
+      201,
+    );
     expectError(await verify(signHs256(s, { clientName: 'cutoff-app', iat: now - 20 })), 401, 'token_revoked');
   });
 
@@ -226,7 +256,9 @@ describe('POST /admin/signing-keys/rotate', () => {
     // stands for a container that starts after the rotation.
     const secretFirst = await createClient(gw, 'prod', 'prod-first');
     const first = await gw.call('prod', 'POST', '/authtoken', { body: { clientName: 'prod-first', clientSecret: secretFirst } });
-    const current = (JSON.parse(Buffer.from((first.body.token as string).split('.')[0] as string, 'base64url').toString()) as { kid: string }).kid;
+    const current = (
+      JSON.parse(Buffer.from((first.body.token as string).split('.')[0] as string, 'base64url').toString()) as { kid: string }
+    ).kid;
     const res = await gw.admin('prod', 'POST', '/admin/signing-keys/rotate', {});
     expect(res.status).toBe(201);
     const activatesAt = Date.parse(res.body.activatesAt as string) / 1000;
@@ -236,7 +268,9 @@ describe('POST /admin/signing-keys/rotate', () => {
 
     const secret = await createClient(gw, 'prod', 'prod-app');
     const issued = await gw.call('prod', 'POST', '/authtoken', { body: { clientName: 'prod-app', clientSecret: secret } });
-    const header = JSON.parse(Buffer.from((issued.body.token as string).split('.')[0] as string, 'base64url').toString()) as { kid: string };
+    const header = JSON.parse(Buffer.from((issued.body.token as string).split('.')[0] as string, 'base64url').toString()) as {
+      kid: string;
+    };
     expect(header.kid).toBe(current);
 
     expectError(await gw.admin('prod', 'POST', '/admin/signing-keys/rotate', {}), 409, 'conflict');

@@ -23,7 +23,9 @@ describe.each(CODES)('%s', (code) => {
       expect(local.headers).toEqual(lambda.headers);
       expect(local.body.toString('utf8')).toBe(lambda.body);
       const body = JSON.parse(lambda.body) as Record<string, unknown>;
-      expect(body).toEqual(format ? errorBody(code, 'Something "quoted"\nhappened') : { error: code, error_description: 'Something "quoted"\nhappened' });
+      expect(body).toEqual(
+        format ? errorBody(code, 'Something "quoted"\nhappened') : { error: code, error_description: 'Something "quoted"\nhappened' },
+      );
       if (STATUS_OF[code] === 401) expect(lambda.headers?.['WWW-Authenticate']).toBe(bearerChallenge(code, 'Something "quoted"\nhappened'));
       else expect(lambda.headers?.['WWW-Authenticate']).toBeUndefined();
     }

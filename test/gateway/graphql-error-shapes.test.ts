@@ -23,13 +23,18 @@ beforeAll(async () => {
       prod: { tiers: { default: { rateLimit: 1000, burstLimit: 1000 } }, deployment: { limit: 1, period: 'DAY' } },
     },
   });
-  for (const stage of ['sandbox', 'prod'] as const) secrets[stage] = await createClient(gw, stage, 'shape-app', { scopes: ['read', 'write'] });
+  for (const stage of ['sandbox', 'prod'] as const)
+    secrets[stage] = await createClient(gw, stage, 'shape-app', { scopes: ['read', 'write'] });
 }, 90_000);
 afterAll(() => gw.close());
 
 /** Asserts the two shapes agree, and returns the code. */
 function bothShapes(res: CallResult): string {
-  const body = res.body as { error?: unknown; error_description?: unknown; errors?: { message?: unknown; extensions?: { code?: unknown } }[] };
+  const body = res.body as {
+    error?: unknown;
+    error_description?: unknown;
+    errors?: { message?: unknown; extensions?: { code?: unknown } }[];
+  };
   expect(typeof body.error).toBe('string');
   expect(typeof body.error_description).toBe('string');
   expect(Array.isArray(body.errors)).toBe(true);
@@ -64,7 +69,9 @@ describe('refusals before the handler', () => {
 
   it('throttled (THROTTLED): 429 rate_limited in both shapes', async () => {
     const t = token('sandbox');
-    const answers = await Promise.all([1, 2, 3].map(() => graphql('sandbox', { body: QUERY, token: t, headers: { 'x-workoutkit-device': 'dev-1' } })));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => graphql('sandbox', { body: QUERY, token: t, headers: { 'x-workoutkit-device': 'dev-1' } })),
+    );
     const throttled = answers.find((r) => r.status === 429);
     expect(throttled).toBeDefined();
     expect(bothShapes(throttled as CallResult)).toBe('rate_limited');
@@ -107,7 +114,11 @@ describe("the handler's own errors", () => {
 
   it('a document that does not validate: 400 invalid_request in both shapes', async () => {
     await new Promise((r) => setTimeout(r, 1100));
-    const res = await graphql('sandbox', { body: { query: '{ nope }' }, token: token('sandbox'), headers: { 'x-workoutkit-device': 'dev-1' } });
+    const res = await graphql('sandbox', {
+      body: { query: '{ nope }' },
+      token: token('sandbox'),
+      headers: { 'x-workoutkit-device': 'dev-1' },
+    });
     expect(res.status).toBe(400);
     expect(bothShapes(res)).toBe('invalid_request');
   });

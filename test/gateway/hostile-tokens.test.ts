@@ -72,11 +72,19 @@ async function expectAccepted(token: string, stage: 'sandbox' | 'prod' = 'sandbo
 describe('alg none and unsupported algorithms', () => {
   it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg %s with and without a signature (invalid_token)', async (alg) => {
     await expectRefused(`${b64url({ alg, typ: 'JWT' })}.${b64url(acme())}.`, 401, 'invalid_token');
-    await expectRefused(rawToken({ alg }, acme(), () => Buffer.from('sig')), 401, 'invalid_token');
+    await expectRefused(
+      rawToken({ alg }, acme(), () => Buffer.from('sig')),
+      401,
+      'invalid_token',
+    );
   });
 
   it.each(['HS384', 'HS512', 'PS256', 'EdDSA', 'ES256K', ''])('refuses alg %p (invalid_token)', async (alg) => {
-    await expectRefused(rawToken({ alg, kid: 'acme-es' }, acme(), () => Buffer.from('sig')), 401, 'invalid_token');
+    await expectRefused(
+      rawToken({ alg, kid: 'acme-es' }, acme(), () => Buffer.from('sig')),
+      401,
+      'invalid_token',
+    );
   });
 });
 
@@ -92,7 +100,9 @@ describe('algorithm confusion', () => {
   it("refuses an HS256 token keyed with the deployment's public key claiming to be issued (invalid_token)", async () => {
     const jwks = await gw.call('sandbox', 'GET', '/.well-known/jwks.json');
     const jwk = (jwks.body.keys as Record<string, unknown>[])[0] as Record<string, unknown>;
-    const pem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
+    const pem = createPublicKey({ key: jwk as never, format: 'jwk' })
+      .export({ format: 'pem', type: 'spki' })
+      .toString();
     const claims = { iss: ISSUER.sandbox, clientName: 'acme-app', token_use: 'access', exp: exp() };
     await expectRefused(signHs256(pem, claims, { kid: deploymentKid }), 401, 'invalid_token');
   });
@@ -163,7 +173,13 @@ describe('one client posing as another', () => {
   it("refuses a client's key whose kid equals the deployment's when it claims to be an issued token (invalid_signature), and verifies its own tokens as client tokens", async () => {
     const own = await expectAccepted(await signWith(twinEs, { iss: 'twin-app', exp: exp() }));
     expect(own).toMatchObject({ clientName: 'twin-app', tokenKind: 'client-asymmetric', kid: deploymentKid });
-    const forged = await signWith(twinEs, { iss: ISSUER.sandbox, clientName: 'acme-app', token_use: 'access', scope: ['admin'], exp: exp() });
+    const forged = await signWith(twinEs, {
+      iss: ISSUER.sandbox,
+      clientName: 'acme-app',
+      token_use: 'access',
+      scope: ['admin'],
+      exp: exp(),
+    });
     await expectRefused(forged, 401, 'invalid_signature');
   });
 });
@@ -234,7 +250,11 @@ describe('malformed and oversized tokens', () => {
   });
 
   it('refuses a header or payload that is not a JSON object (invalid_token)', async () => {
-    await expectRefused(rawToken({ alg: 'ES256' }, 'not json', () => Buffer.from('s')), 401, 'invalid_token');
+    await expectRefused(
+      rawToken({ alg: 'ES256' }, 'not json', () => Buffer.from('s')),
+      401,
+      'invalid_token',
+    );
     await expectRefused(`${b64url('[1,2]')}.${b64url(acme())}.c2ln`, 401, 'invalid_token');
     await expectRefused(`${Buffer.from([0xff, 0xfe]).toString('base64url')}.${b64url(acme())}.c2ln`, 401, 'invalid_token');
   });
@@ -248,7 +268,13 @@ describe('malformed and oversized tokens', () => {
   it('refuses a missing header, another scheme, and an empty bearer (invalid_token)', async () => {
     const missing = await gw.call('sandbox', 'GET', '/v1/auth/verify');
     expect({ status: missing.status, error: missing.body.error }).toEqual({ status: 401, error: 'invalid_token' });
-    for (const authorization of [`Basic ${Buffer.from('acme-app:x').toString('base64')}`, 'Bearer', 'Bearer  ', `Token ${good}`, `Bearer ${good} extra`]) {
+    for (const authorization of [
+      `Basic ${Buffer.from('acme-app:x').toString('base64')}`,
+      'Bearer',
+      'Bearer  ',
+      `Token ${good}`,
+      `Bearer ${good} extra`,
+    ]) {
       const res = await gw.call('sandbox', 'GET', '/v1/auth/verify', { headers: { authorization } });
       expect({ status: res.status, error: res.body.error }).toEqual({ status: 401, error: 'invalid_token' });
     }
@@ -278,8 +304,20 @@ describe('claim types and duplicate keys', () => {
 
   it('refuses duplicate claim names, even after a nested object that holds the same name (invalid_token)', async () => {
     const e = exp();
-    await expectRefused(signText(acmeEs, { alg: 'ES256', kid: 'acme-es' }, `{"clientName":"acme-app","clientName":"other-app","exp":${e}}`), 401, 'invalid_token');
-    await expectRefused(signText(acmeEs, { alg: 'ES256', kid: 'acme-es' }, `{"user":{"clientName":"x","q":"a\\"b"},"clientName":"acme-app","exp":${e},"exp":1}`), 401, 'invalid_token');
+    await expectRefused(
+      signText(acmeEs, { alg: 'ES256', kid: 'acme-es' }, `{"clientName":"acme-app","clientName":"other-app","exp":${e}}`),
+      401,
+      'invalid_token',
+    );
+    await expectRefused(
+      signText(
+        acmeEs,
+        { alg: 'ES256', kid: 'acme-es' },
+        `{"user":{"clientName":"x","q":"a\\"b"},"clientName":"acme-app","exp":${e},"exp":1}`,
+      ),
+      401,
+      'invalid_token',
+    );
   });
 
   it('refuses duplicate header members (invalid_token)', async () => {
@@ -287,7 +325,9 @@ describe('claim types and duplicate keys', () => {
   });
 
   it('accepts a nested object whose own keys repeat a top-level claim name', async () => {
-    await expectAccepted(signText(acmeEs, { alg: 'ES256', kid: 'acme-es' }, `{"user":{"clientName":"x","exp":1},"clientName":"acme-app","exp":${exp()}}`));
+    await expectAccepted(
+      signText(acmeEs, { alg: 'ES256', kid: 'acme-es' }, `{"user":{"clientName":"x","exp":1},"clientName":"acme-app","exp":${exp()}}`),
+    );
   });
 });
 

@@ -39,7 +39,10 @@ const b64n = (n: bigint) => {
   return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex').toString('base64url');
 };
 const withExponent = (e: string) => ({ ...rsBare, e, kid: 'weak' });
-const pemOf = (jwk: Record<string, unknown>) => createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+const pemOf = (jwk: Record<string, unknown>) =>
+  createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
 const EXPONENTS: [string, string][] = [
   ['e = 1', 'AQ'],
   ['e = 2', 'Ag'],
@@ -78,14 +81,23 @@ describe('RSA public exponent: odd, from 65537 to 2^256-1, in every way of regis
     jwks.keys = [rs.publicJwk, withExponent('AQ')];
     try {
       // With e = 1, RSA "verification" is the identity: the PKCS#1 v1.5 encoding of the digest verifies.
-      const forged = rawToken({ alg: 'RS256', kid: 'weak' }, { clientName: 'kp-url', exp: nowSeconds() + 300, scope: 'settings' }, (input) => {
-        const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(input).digest()]);
-        const k = Buffer.from(rsBare.n as string, 'base64url').length;
-        return Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(k - digestInfo.length - 3, 0xff), Buffer.from([0]), digestInfo]);
-      });
+      const forged = rawToken(
+        { alg: 'RS256', kid: 'weak' },
+        { clientName: 'kp-url', exp: nowSeconds() + 300, scope: 'settings' },
+        (input) => {
+          const digestInfo = Buffer.concat([
+            Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+            createHash('sha256').update(input).digest(),
+          ]);
+          const k = Buffer.from(rsBare.n as string, 'base64url').length;
+          return Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(k - digestInfo.length - 3, 0xff), Buffer.from([0]), digestInfo]);
+        },
+      );
       const refused = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: forged });
       expect(refused.status).toBe(401);
-      const genuine = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: await signWith(rs, { clientName: 'kp-url', exp: nowSeconds() + 300 }) });
+      const genuine = await gw.call('sandbox', 'GET', '/v1/auth/verify', {
+        token: await signWith(rs, { clientName: 'kp-url', exp: nowSeconds() + 300 }),
+      });
       expect(genuine.status).toBe(200);
     } finally {
       jwks.keys = [rs.publicJwk];
@@ -140,7 +152,9 @@ describe('X.509 certificates only inside their validity window', () => {
 
   it('accepts a certificate inside its window, and verifies tokens with its key', async () => {
     await putKeys(gw, 'sandbox', 'kp-app', { pem: valid.pem });
-    const res = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: await signWith(es, { clientName: 'kp-app', exp: nowSeconds() + 300 }, { kid: undefined }) });
+    const res = await gw.call('sandbox', 'GET', '/v1/auth/verify', {
+      token: await signWith(es, { clientName: 'kp-app', exp: nowSeconds() + 300 }, { kid: undefined }),
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -152,7 +166,10 @@ describe('exactly one key per PEM, and nothing else', () => {
     ['trailing data', `${pem}trailing garbage\n`],
     ['leading text', `Issued to acme\n${pem}`],
     ['two public keys', `${pem}${otherPem}`],
-    ['a key and a certificate', `${pem}${selfSignedCertificate({ publicKey: es.publicKey, privateKey: es.privateKey }, new Date(Date.now() - DAY), new Date(Date.now() + DAY)).pem}`],
+    [
+      'a key and a certificate',
+      `${pem}${selfSignedCertificate({ publicKey: es.publicKey, privateKey: es.privateKey }, new Date(Date.now() - DAY), new Date(Date.now() + DAY)).pem}`,
+    ],
     ['an unknown block label', pem.replace(/PUBLIC KEY/g, 'EC PARAMETERS')],
   ])('refuses a PEM with %s', async (_what, body) => {
     await expectRefused({ pem: body });

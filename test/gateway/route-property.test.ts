@@ -34,23 +34,96 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => gw.close());
 
-const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', '__defineGetter__', 'isPrototypeOf'];
+const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'prototype',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 /** Field names the routes read, so generated values reach their validators. */
 const FIELD_NAMES = [
-  'type', 'sessionId', 'occurredAt', 'data', 'query', 'variables', 'operationName', 'extensions', 'clientName', 'clientSecret',
-  'userInfo', 'sub', 'jwks', 'keys', 'jwksUri', 'pem', 'graceSeconds', 'jti', 'issuedBefore', 'token', 'deviceId',
-  'payloadDigest', 'title', 'scopes', 'quota', 'tier', 'audience', 'requiredClaims', 'maxTokenLifetimeSeconds', 'leadSeconds',
-  'kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use', 'key_ops', 'limit', 'period', '',
+  'type',
+  'sessionId',
+  'occurredAt',
+  'data',
+  'query',
+  'variables',
+  'operationName',
+  'extensions',
+  'clientName',
+  'clientSecret',
+  'userInfo',
+  'sub',
+  'jwks',
+  'keys',
+  'jwksUri',
+  'pem',
+  'graceSeconds',
+  'jti',
+  'issuedBefore',
+  'token',
+  'deviceId',
+  'payloadDigest',
+  'title',
+  'scopes',
+  'quota',
+  'tier',
+  'audience',
+  'requiredClaims',
+  'maxTokenLifetimeSeconds',
+  'leadSeconds',
+  'kty',
+  'crv',
+  'x',
+  'y',
+  'n',
+  'e',
+  'kid',
+  'alg',
+  'use',
+  'key_ops',
+  'limit',
+  'period',
+  '',
 ];
 
 /** Number literals JSON allows but no store or Date does. */
 const oddNumber = fc.constantFrom(
-  '1e130', '-1e130', '1e400', '-1e400', '1e-400', '1e-200', '-0', '9007199254740993', '-9007199254740993',
-  '123456789012345678901234567890', '8.64e12', '8640000000001', '0.1e-129', '4.9e-324', '1.7976931348623157e308',
+  '1e130',
+  '-1e130',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '1e-200',
+  '-0',
+  '9007199254740993',
+  '-9007199254740993',
+  '123456789012345678901234567890',
+  '8.64e12',
+  '8640000000001',
+  '0.1e-129',
+  '4.9e-324',
+  '1.7976931348623157e308',
 );
 const oddString = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('', ' ', '\u0000', '\ud800', '%00', '../..', '$context.authorizer.error', '"}', 'hiit-20-core', 'prop-target', 'https://127.0.0.1:1/jwks'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    '%00',
+    '../..',
+    '$context.authorizer.error',
+    '"}',
+    'hiit-20-core',
+    'prop-target',
+    'https://127.0.0.1:1/jwks',
+  ),
 );
 const scalar: fc.Arbitrary<string> = fc.oneof(
   oddNumber,
@@ -67,7 +140,9 @@ const shallowJson: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => 
     { depthSize: 'small', withCrossShrink: true },
     scalar,
     fc.array(tie('value'), { maxLength: 6 }).map((items) => `[${items.join(',')}]`),
-    fc.array(fc.tuple(key, tie('value')), { maxLength: 8 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+    fc
+      .array(fc.tuple(key, tie('value')), { maxLength: 8 })
+      .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   ),
 })).value;
 
@@ -89,16 +164,46 @@ const shapedJson = fc
 const body = fc.oneof(shapedJson, shallowJson, deepJson, wideJson, fc.constantFrom('', '{', '{"a":1}garbage', '\u00ff\u00fe', 'null'));
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
-  { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/json;;', '*/*', '') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'application/json;;',
+      '*/*',
+      '',
+    ),
+  },
 );
 
-const FORBIDDEN_HEADERS = new Set(['content-length', 'host', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer', 'authorization', ADMIN_KEY_HEADER.toLowerCase(), 'content-type', 'x-api-key']);
+const FORBIDDEN_HEADERS = new Set([
+  'content-length',
+  'host',
+  'connection',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'authorization',
+  ADMIN_KEY_HEADER.toLowerCase(),
+  'content-type',
+  'x-api-key',
+]);
 const headerName = fc
-  .oneof(fc.constantFrom(...PROTOTYPE_NAMES, 'x-workoutkit-device', 'x-request-id', 'idempotency-key'), fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/))
+  .oneof(
+    fc.constantFrom(...PROTOTYPE_NAMES, 'x-workoutkit-device', 'x-request-id', 'idempotency-key'),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
+  )
   .filter((n) => !FORBIDDEN_HEADERS.has(n.toLowerCase()));
 const headerValue = fc.oneof(fc.stringMatching(/^[\x21-\x7e]{0,40}$/), fc.constantFrom('__proto__', 'device-prop-0001', 'a'.repeat(300)));
 const queryName = fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, 'limit', 'cursor', 'after'), fc.string({ maxLength: 10 }));
-const queryValue = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('-1', '1e400', '__proto__', 'eyJhZnRlciI6eyJfX3Byb3RvX18iOjF9fQ'));
+const queryValue = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom('-1', '1e400', '__proto__', 'eyJhZnRlciI6eyJfX3Byb3RvX18iOjF9fQ'),
+);
 const pathParam = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('prop-target', 'hiit-20-core') },
   { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES, '%2e%2e', '%00', '%E0%A4%A', 'a'.repeat(300)) },

@@ -11,7 +11,13 @@ async function f(doc: DynamoDBDocumentClient) {
   const { calls, problems } = scanSource('x.ts', src);
   expect(problems).toEqual([]);
   expect(calls).toEqual([
-    { site: 'x.ts:5', command: 'GetCommand', action: 'dynamodb:GetItem', resource: 'table', context: { 'dynamodb:LeadingKeys': ['CLIENT#<clientName>', 'REVOKED#<jti>'] } },
+    {
+      site: 'x.ts:5',
+      command: 'GetCommand',
+      action: 'dynamodb:GetItem',
+      resource: 'table',
+      context: { 'dynamodb:LeadingKeys': ['CLIENT#<clientName>', 'REVOKED#<jti>'] },
+    },
   ]);
 });
 
@@ -22,14 +28,18 @@ async function f(doc: DynamoDBDocumentClient) {
   await doc.send(new GetCommand({ TableName: 't', Key: {} }));
   await doc.send(new PutCommand({ TableName: 't', Item: {} }));
 }`;
-  expect(scanSource('x.ts', src).problems).toEqual([{ site: 'x.ts:6', problem: expect.stringMatching(/PutCommand has no "\/\/ iam:" declaration/) }]);
+  expect(scanSource('x.ts', src).problems).toEqual([
+    { site: 'x.ts:6', problem: expect.stringMatching(/PutCommand has no "\/\/ iam:" declaration/) },
+  ]);
 });
 
 test('a declaration of another action than the command is authorized as is a problem', () => {
   const src = `${header}
   // iam: dynamodb:GetItem table
   doc.send(new PutCommand({ TableName: 't', Item: {} }));`;
-  expect(scanSource('x.ts', src).problems).toEqual([{ site: 'x.ts:4', problem: 'PutCommand is authorized as dynamodb:PutItem, not dynamodb:GetItem' }]);
+  expect(scanSource('x.ts', src).problems).toEqual([
+    { site: 'x.ts:4', problem: 'PutCommand is authorized as dynamodb:PutItem, not dynamodb:GetItem' },
+  ]);
 });
 
 test('paginators and aggregated clients are refused: they call AWS without a declared command', () => {

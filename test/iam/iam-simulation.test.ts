@@ -51,36 +51,63 @@ const NEVER_ANY: readonly Never[] = [
     call: `apigateway:POST ${AG}/apikeys aws:RequestTag/${TAG}=otherApi/\${stage} aws:TagKeys=${TAG}`,
     why: "creates API keys in another deployment's name",
   },
-  { call: `apigateway:DELETE ${AG}/usageplans/planId aws:ResourceTag/${TAG}=otherApi/\${stage}`, why: "deletes another deployment's usage plan" },
+  {
+    call: `apigateway:DELETE ${AG}/usageplans/planId aws:ResourceTag/${TAG}=otherApi/\${stage}`,
+    why: "deletes another deployment's usage plan",
+  },
 ];
 
 const USAGE_PLAN_WRITES: readonly Never[] = [
-  { call: `apigateway:POST ${AG}/apikeys aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`, why: 'API keys are created by the operator API (admin) only' },
-  { call: `apigateway:POST ${AG}/usageplans aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`, why: 'usage plans are created by the operator API (admin) only' },
-  { call: `apigateway:POST ${AG}/usageplans/planId/keys aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`, why: 'keys are bound to plans by the operator API (admin) only' },
-  { call: `apigateway:DELETE ${AG}/usageplans/planId aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`, why: 'plans are removed by the operator API (admin) only' },
-  { call: `apigateway:DELETE ${AG}/apikeys/keyId aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`, why: 'keys are removed by the operator API (admin) only' },
+  {
+    call: `apigateway:POST ${AG}/apikeys aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`,
+    why: 'API keys are created by the operator API (admin) only',
+  },
+  {
+    call: `apigateway:POST ${AG}/usageplans aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`,
+    why: 'usage plans are created by the operator API (admin) only',
+  },
+  {
+    call: `apigateway:POST ${AG}/usageplans/planId/keys aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`,
+    why: 'keys are bound to plans by the operator API (admin) only',
+  },
+  {
+    call: `apigateway:DELETE ${AG}/usageplans/planId aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`,
+    why: 'plans are removed by the operator API (admin) only',
+  },
+  {
+    call: `apigateway:DELETE ${AG}/apikeys/keyId aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`,
+    why: 'keys are removed by the operator API (admin) only',
+  },
 ];
 const USAGE_READ: Never = {
   call: `apigateway:GET ${AG}/usageplans/planId/usage aws:ResourceTag/${TAG}=\${restApiId}/\${stage}`,
-  why: 'GetUsage: usage is read from the gateway\'s own counters',
+  why: "GetUsage: usage is read from the gateway's own counters",
 };
 /** The stage's tier plans are the template's: nothing creates, deletes or attaches to other plans at run time. */
 const PLAN_ADMIN: readonly Never[] = [
-  { call: `apigateway:POST ${AG}/usageplans aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`, why: 'CreateUsagePlan: tiers are usage plans of the template' },
+  {
+    call: `apigateway:POST ${AG}/usageplans aws:RequestTag/${TAG}=\${restApiId}/\${stage} aws:TagKeys=${TAG}`,
+    why: 'CreateUsagePlan: tiers are usage plans of the template',
+  },
   { call: `apigateway:DELETE ${AG}/usageplans/\${tierPlan}`, why: 'DeleteUsagePlan: the stack owns its tier plans' },
-  { call: `apigateway:POST ${AG}/usageplans/otherPlan/keys`, why: 'attaches keys to a plan that is not one of this stage\'s tiers' },
-  { call: `apigateway:DELETE ${AG}/usageplans/otherPlan/keys/keyId`, why: 'detaches keys from a plan that is not one of this stage\'s tiers' },
+  { call: `apigateway:POST ${AG}/usageplans/otherPlan/keys`, why: "attaches keys to a plan that is not one of this stage's tiers" },
+  {
+    call: `apigateway:DELETE ${AG}/usageplans/otherPlan/keys/keyId`,
+    why: "detaches keys from a plan that is not one of this stage's tiers",
+  },
 ];
 /** The counter and deletion calls a read-only function's bundle holds (the shared stores). */
 const COUNTER_WRITES = (who: string): Never[] => [
   write('UpdateItem', 'USAGE#C#clientName#shard', `counts usage (${who} does not count requests)`),
   write('UpdateItem', 'USAGE#D#shard', `counts usage (${who} does not count requests)`),
-  write('DeleteItem', 'USAGE#C#clientName#shard', 'removes counters (client deletion is the operator API\'s)'),
-  write('DeleteItem', 'AUTHLOG#clientName', 'removes the refusal log (client deletion is the operator API\'s)'),
+  write('DeleteItem', 'USAGE#C#clientName#shard', "removes counters (client deletion is the operator API's)"),
+  write('DeleteItem', 'AUTHLOG#clientName', "removes the refusal log (client deletion is the operator API's)"),
 ];
 
-const write = (action: string, partition: string, why: string): Never => ({ call: `dynamodb:${action} table dynamodb:LeadingKeys=${partition}`, why });
+const write = (action: string, partition: string, why: string): Never => ({
+  call: `dynamodb:${action} table dynamodb:LeadingKeys=${partition}`,
+  why,
+});
 
 /**
  * WorkoutKitTokens are the session function's alone: every other role is refused the
@@ -316,7 +343,10 @@ test('each function can make every call its bundle declares, except what it must
       }
       for (const r of out) {
         const ok = r.expected === 'allow' ? r.decision === 'Allowed' : r.decision !== 'Allowed';
-        if (!ok) failures.push(`${name} ${fn}: ${r.call} is ${r.decision}, expected ${r.expected}${r.why ? ` (${r.why})` : ''} [${r.sites.join(' ')}]`);
+        if (!ok)
+          failures.push(
+            `${name} ${fn}: ${r.call} is ${r.decision}, expected ${r.expected}${r.why ? ` (${r.why})` : ''} [${r.sites.join(' ')}]`,
+          );
       }
       rows.set(`${name}/${fn}`, out);
     }
@@ -340,7 +370,7 @@ function writeReport(): void {
     '',
     `Simulated with @cloud-copilot/iam-simulate against each function's role in the synthesized templates of ${stackNames().join(', ')}`,
     `(identical decisions in all; ARNs below as in ${first}, account ${ACCOUNT}, ${REGION}). \`table\`/\`key\` are the deployment's own,`,
-    '`otherStage*`/`otherTenant*` another stack\'s. Allowed calls are the ones the function\'s bundle makes; denied ones are',
+    "`otherStage*`/`otherTenant*` another stack's. Allowed calls are the ones the function's bundle makes; denied ones are",
     'in its bundle (shared stores) or on its never-list, and the role refuses them.',
     '',
   ];
@@ -348,7 +378,12 @@ function writeReport(): void {
     const r = rows.get(`${first}/${fn}`) ?? [];
     const allowed = r.filter((x) => x.decision === 'Allowed');
     const denied = r.filter((x) => x.decision !== 'Allowed');
-    lines.push(`## ${fn} (${allowed.length} allowed, ${denied.length} denied)`, '', '| call | decision | why / where |', '| --- | --- | --- |');
+    lines.push(
+      `## ${fn} (${allowed.length} allowed, ${denied.length} denied)`,
+      '',
+      '| call | decision | why / where |',
+      '| --- | --- | --- |',
+    );
     for (const x of [...allowed, ...denied]) {
       const where = x.why ?? x.sites.map((s) => s.replace('lambdas/', '')).join(', ');
       lines.push(`| \`${x.call}\` | ${x.decision === 'Allowed' ? 'ALLOW' : 'DENY'} | ${where} |`);

@@ -77,7 +77,14 @@ function authtokenFrom(localAddress: string, body: unknown): Promise<number> {
   const url = new URL(gw.url('sandbox', '/authtoken'));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json' },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -90,8 +97,10 @@ function authtokenFrom(localAddress: string, body: unknown): Promise<number> {
 
 it('locks out only the address that failed: the client still gets tokens from elsewhere', async () => {
   await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'victim-app' });
-  const secret = (await gw.admin('sandbox', 'POST', '/admin/clients/victim-app/rotate-secret', { graceSeconds: 0 })).body.clientSecret as string;
-  for (let i = 0; i < FAILURE_LIMIT; i++) expect(await authtokenFrom('127.0.0.2', { clientName: 'victim-app', clientSecret: 'guess' })).toBe(401);
+  const secret = (await gw.admin('sandbox', 'POST', '/admin/clients/victim-app/rotate-secret', { graceSeconds: 0 })).body
+    .clientSecret as string;
+  for (let i = 0; i < FAILURE_LIMIT; i++)
+    expect(await authtokenFrom('127.0.0.2', { clientName: 'victim-app', clientSecret: 'guess' })).toBe(401);
   expect(await authtokenFrom('127.0.0.2', { clientName: 'victim-app', clientSecret: secret })).toBe(429);
   expect(await authtokenFrom('127.0.0.3', { clientName: 'victim-app', clientSecret: secret })).toBe(200);
 });
@@ -101,7 +110,15 @@ describe('client HS256 tokens through the gateway', () => {
     const token = signHs256(secrets['tok-app'] as string, { clientName: 'tok-app', sub: 'u-1', scope: 'read write' });
     const res = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ clientName: 'tok-app', sub: 'u-1', tokenKind: 'client-hs256', alg: 'HS256', scope: ['read'], kid: null, expiresAt: null });
+    expect(res.body).toMatchObject({
+      clientName: 'tok-app',
+      sub: 'u-1',
+      tokenKind: 'client-hs256',
+      alg: 'HS256',
+      scope: ['read'],
+      kid: null,
+      expiresAt: null,
+    });
   });
 
   it('answers a wrong signature with 401 invalid_signature and a Bearer challenge', async () => {

@@ -8,7 +8,11 @@ import type { StageQuotaConfig } from '../../lambdas/core/quota';
 import { startTestGateway, type CallResult, type TestGateway } from '../support/local-gateway';
 
 const CONFIG: StageQuotaConfig = {
-  tiers: { default: { rateLimit: 10_000, burstLimit: 10_000 }, premium: { rateLimit: 10_000, burstLimit: 10_000 }, tiny: { rateLimit: 1, burstLimit: 1 } },
+  tiers: {
+    default: { rateLimit: 10_000, burstLimit: 10_000 },
+    premium: { rateLimit: 10_000, burstLimit: 10_000 },
+    tiny: { rateLimit: 1, burstLimit: 1 },
+  },
 };
 let gw: TestGateway;
 beforeAll(async () => {
@@ -57,11 +61,15 @@ describe('bad input names the field', () => {
 });
 
 describe('PATCH /admin/clients/{clientName}', () => {
-  it("changes the tier (and with it the throttle), the quota, and shows them in the settings and the usage", async () => {
+  it('changes the tier (and with it the throttle), the quota, and shows them in the settings and the usage', async () => {
     const created = await admin('POST', '/admin/clients', { clientName: 'tier-move', quota: { limit: 100, period: 'DAY' } });
     expect(created.status).toBe(201);
     const token = (await tokenOf('tier-move', created.body.clientSecret as string)).body.token as string;
-    expect((await admin('GET', '/admin/clients/tier-move')).body).toMatchObject({ tier: 'default', quota: { limit: 100, period: 'DAY' }, disabled: false });
+    expect((await admin('GET', '/admin/clients/tier-move')).body).toMatchObject({
+      tier: 'default',
+      quota: { limit: 100, period: 'DAY' },
+      disabled: false,
+    });
 
     const patched = await admin('PATCH', '/admin/clients/tier-move', { tier: 'tiny', quota: { limit: 7, period: 'WEEK' } });
     expect(patched.status).toBe(200);

@@ -40,7 +40,12 @@ it('serves the README flows: client, token, verify, catalogue by API key, usage,
   expect((await gw.admin('sandbox', 'PUT', '/admin/clients/dyn-app/keys', { jwks: { keys: [jwk] } })).status).toBe(200);
   // The authorizer read dyn-app for the verify above; it sees the new keys after its client cache (README).
   await afterClientCaches();
-  const own = await new SignJWT({ sub: 'u-2' }).setProtectedHeader({ alg: 'ES256', kid: 'dyn-1' }).setIssuer('dyn-app').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+  const own = await new SignJWT({ sub: 'u-2' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'dyn-1' })
+    .setIssuer('dyn-app')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey);
   expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: own })).body.tokenKind).toBe('client-asymmetric');
 
   const rotated = await gw.admin('sandbox', 'POST', '/admin/clients/dyn-app/rotate-secret', { graceSeconds: 60 });
@@ -51,14 +56,19 @@ it('serves the README flows: client, token, verify, catalogue by API key, usage,
   expect(revoked.body.error).toBe('token_revoked');
 
   const settings = await gw.call('sandbox', 'GET', '/v1/settings', {
-    token: (await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'dyn-app', clientSecret: rotated.body.clientSecret } })).body.token as string,
+    token: (await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'dyn-app', clientSecret: rotated.body.clientSecret } }))
+      .body.token as string,
   });
   expect(settings.status).toBe(200);
 });
 
 it('serves the launch flow (GraphQL, launch, modified payload refused) through the example', async () => {
   const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'dyn-mobile' });
-  const run = await runExampleFile('examples/mobile-launch.ts', { BASE_URL: gw.url('sandbox'), CLIENT_NAME: 'dyn-mobile', CLIENT_SECRET: created.body.clientSecret as string });
+  const run = await runExampleFile('examples/mobile-launch.ts', {
+    BASE_URL: gw.url('sandbox'),
+    CLIENT_NAME: 'dyn-mobile',
+    CLIENT_SECRET: created.body.clientSecret as string,
+  });
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/modified_payload/);
 });

@@ -94,7 +94,10 @@ describe('jwt routes, cache on (TTL 60 s, fake clock)', () => {
       expect(res.body).toEqual(errorBody('token_expired', 'Token expired'));
       // The header is whatever the deployed template says (rendered like the body).
       expect(res.headers.get('www-authenticate')).toBe(
-        renderTemplate(GATEWAY_RESPONSES.ACCESS_DENIED.headers['WWW-Authenticate'] ?? '', { error: 'token_expired', errorDescription: 'Token expired' }),
+        renderTemplate(GATEWAY_RESPONSES.ACCESS_DENIED.headers['WWW-Authenticate'] ?? '', {
+          error: 'token_expired',
+          errorDescription: 'Token expired',
+        }),
       );
     }
     expect(auth.callsFor(token)).toBe(1);

@@ -135,7 +135,12 @@ describe('Lambda proxy integration', () => {
     const name = Object.keys(event.headers).find((h) => h.toLowerCase() === 'x-multi') ?? '';
     expect(event.headers[name]).toBe('one');
     expect(event.multiValueHeaders[name]).toEqual(['one']);
-    expect(event.requestContext).toMatchObject({ stage: 'prod', resourcePath: '/v1/things/{id}', httpMethod: 'GET', path: '/prod/v1/things/a%20b' });
+    expect(event.requestContext).toMatchObject({
+      stage: 'prod',
+      resourcePath: '/v1/things/{id}',
+      httpMethod: 'GET',
+      path: '/prod/v1/things/a%20b',
+    });
     expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1');
     expect(typeof event.requestContext.requestTimeEpoch).toBe('number');
     expect(event.requestContext.requestId).toBe(res.headers.get('x-request-id'));
@@ -199,11 +204,15 @@ function rawRequest(
   chunked = false,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: chunked ? headers : { ...headers, 'content-length': body ? Buffer.byteLength(body) : 0 } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = http.request(
+      url,
+      { method, headers: chunked ? headers : { ...headers, 'content-length': body ? Buffer.byteLength(body) : 0 } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     if (body) req.write(body);
     req.end();

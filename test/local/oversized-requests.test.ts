@@ -135,7 +135,9 @@ describe('a 2 MiB body', () => {
 
 describe('a 100 KB Authorization header', () => {
   it('is answered 431 invalid_request in JSON to a client still sending its headers', async () => {
-    const head = Buffer.from(`GET /sandbox/v1/auth/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${BIG_AUTHORIZATION.slice(0, 20 * 1024)}`);
+    const head = Buffer.from(
+      `GET /sandbox/v1/auth/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${BIG_AUTHORIZATION.slice(0, 20 * 1024)}`,
+    );
     const res = await sendThenRead(head, Buffer.from(`${BIG_AUTHORIZATION.slice(20 * 1024)}\r\n\r\n`), 8 * 1024);
     expect(res.error).toBeUndefined();
     expect(res.status).toBe(431);
@@ -168,17 +170,15 @@ interface NodeAnswer {
   readonly reusedSocket: boolean;
 }
 
-function nodeRequest(
-  agent: http.Agent,
-  path: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-): Promise<NodeAnswer> {
+function nodeRequest(agent: http.Agent, path: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<NodeAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       gw.url('sandbox', path),
-      { method, agent, headers: { 'Content-Type': 'application/json', ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) } },
+      {
+        method,
+        agent,
+        headers: { 'Content-Type': 'application/json', ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

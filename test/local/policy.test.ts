@@ -37,9 +37,9 @@ describe('evaluatePolicy', () => {
   it('accepts wildcard actions, action lists and a single statement object', () => {
     expect(evaluatePolicy(doc({ Effect: 'Allow', Action: 'execute-api:*', Resource: '*' }), ARN)).toBe('allow');
     expect(evaluatePolicy(doc({ Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: ['x', '*/GET/*'] }), ARN)).toBe('allow');
-    expect(evaluatePolicy({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'EXECUTE-API:invoke', Resource: '*' } }, ARN)).toBe(
-      'allow',
-    );
+    expect(
+      evaluatePolicy({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'EXECUTE-API:invoke', Resource: '*' } }, ARN),
+    ).toBe('allow');
   });
 
   it('denies implicitly when no Allow matches', () => {
@@ -64,9 +64,9 @@ describe('evaluatePolicy', () => {
   it('fails closed on conditions it cannot evaluate', () => {
     const Condition = { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } };
     expect(evaluatePolicy(doc({ Effect: 'Allow', Action: '*', Resource: '*', Condition }), ARN)).toBe('implicit_deny');
-    expect(evaluatePolicy(doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: '*', Resource: '*', Condition }), ARN)).toBe(
-      'explicit_deny',
-    );
+    expect(
+      evaluatePolicy(doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: '*', Resource: '*', Condition }), ARN),
+    ).toBe('explicit_deny');
   });
 
   it('rejects documents that are not policies', () => {

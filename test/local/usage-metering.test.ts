@@ -30,7 +30,11 @@ afterAll(() => gw.close());
 
 type Stage = 'sandbox' | 'prod';
 
-async function newClient(stage: Stage, clientName: string, extra: Record<string, unknown> = {}): Promise<{ token: string; secret: string; apiKey: string }> {
+async function newClient(
+  stage: Stage,
+  clientName: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ token: string; secret: string; apiKey: string }> {
   const created = await gw.admin(stage, 'POST', '/admin/clients', { clientName, ...extra });
   expect(created.status).toBe(201);
   const secret = created.body.clientSecret as string;
@@ -55,40 +59,52 @@ async function concurrently(callers: number, each: number, call: (caller: number
 }
 
 describe('quota counting through the gateway', () => {
-  it('counts every authenticated request of 8 concurrent callers exactly once, and never passes the client quota', async () => {
-    const { token } = await newClient('prod', 'count-one', { quota: { limit: 25, period: 'DAY' } });
-    const statuses = await concurrently(8, 5, () => verify('prod', token));
-    const ok = statuses.filter((s) => s === 200).length;
-    const refused = statuses.filter((s) => s === 429).length;
-    expect({ ok, refused, other: statuses.filter((s) => s !== 200 && s !== 429) }).toEqual({ ok: 25, refused: 15, other: [] });
-    const usage = await usageOf('prod', 'count-one');
-    expect(usage.body).toMatchObject({ used: 25, limit: 25, remaining: 0, period: 'DAY', tier: 'default', deployment: null });
-    console.log(`8 concurrent callers, one client, quota 25: ${statuses.length} sent, ${ok} answered 200, ${refused} refused, used = ${String(usage.body.used)}`);
-  }, SLOW);
+  it(
+    'counts every authenticated request of 8 concurrent callers exactly once, and never passes the client quota',
+    async () => {
+      const { token } = await newClient('prod', 'count-one', { quota: { limit: 25, period: 'DAY' } });
+      const statuses = await concurrently(8, 5, () => verify('prod', token));
+      const ok = statuses.filter((s) => s === 200).length;
+      const refused = statuses.filter((s) => s === 429).length;
+      expect({ ok, refused, other: statuses.filter((s) => s !== 200 && s !== 429) }).toEqual({ ok: 25, refused: 15, other: [] });
+      const usage = await usageOf('prod', 'count-one');
+      expect(usage.body).toMatchObject({ used: 25, limit: 25, remaining: 0, period: 'DAY', tier: 'default', deployment: null });
+      console.log(
+        `8 concurrent callers, one client, quota 25: ${statuses.length} sent, ${ok} answered 200, ${refused} refused, used = ${String(usage.body.used)}`,
+      );
+    },
+    SLOW,
+  );
 
-  it('counts clients sharing the deployment quota exactly: the deployment never passes its limit, refused requests count nowhere', async () => {
-    const clients = await Promise.all([0, 1, 2, 3].map((i) => newClient('sandbox', `share-${i}`)));
-    const statuses = await concurrently(8, 4, (c) => verify('sandbox', (clients[c % 4] as { token: string }).token));
-    const ok = statuses.filter((s) => s === 200).length;
-    expect(ok).toBe(DEPLOYMENT_LIMIT);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(8 * 4 - DEPLOYMENT_LIMIT);
-    const usages = await Promise.all([0, 1, 2, 3].map((i) => usageOf('sandbox', `share-${i}`)));
-    const perClient = usages.map((u) => u.body.used as number);
-    // The refused requests' client counts were taken back: the clients' uses add up to the deployment's.
-    expect(perClient.reduce((a, b) => a + b, 0)).toBe(DEPLOYMENT_LIMIT);
-    expect(usages[0]?.body.deployment).toMatchObject({ used: DEPLOYMENT_LIMIT, limit: DEPLOYMENT_LIMIT, remaining: 0, period: 'MONTH' });
-    expect(usages[0]?.body).toMatchObject({ limit: null, remaining: null, period: 'MONTH' });
-    console.log(`8 concurrent callers, 4 clients, deployment quota ${DEPLOYMENT_LIMIT}: ${statuses.length} sent, ${ok} answered 200, per client ${perClient.join('+')}`);
+  it(
+    'counts clients sharing the deployment quota exactly: the deployment never passes its limit, refused requests count nowhere',
+    async () => {
+      const clients = await Promise.all([0, 1, 2, 3].map((i) => newClient('sandbox', `share-${i}`)));
+      const statuses = await concurrently(8, 4, (c) => verify('sandbox', (clients[c % 4] as { token: string }).token));
+      const ok = statuses.filter((s) => s === 200).length;
+      expect(ok).toBe(DEPLOYMENT_LIMIT);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(8 * 4 - DEPLOYMENT_LIMIT);
+      const usages = await Promise.all([0, 1, 2, 3].map((i) => usageOf('sandbox', `share-${i}`)));
+      const perClient = usages.map((u) => u.body.used as number);
+      // The refused requests' client counts were taken back: the clients' uses add up to the deployment's.
+      expect(perClient.reduce((a, b) => a + b, 0)).toBe(DEPLOYMENT_LIMIT);
+      expect(usages[0]?.body.deployment).toMatchObject({ used: DEPLOYMENT_LIMIT, limit: DEPLOYMENT_LIMIT, remaining: 0, period: 'MONTH' });
+      expect(usages[0]?.body).toMatchObject({ limit: null, remaining: null, period: 'MONTH' });
+      console.log(
+        `8 concurrent callers, 4 clients, deployment quota ${DEPLOYMENT_LIMIT}: ${statuses.length} sent, ${ok} answered 200, per client ${perClient.join('+')}`,
+      );
 
-    const over = await verify('sandbox', (clients[0] as { token: string }).token);
-    expect(over.status).toBe(429);
-    expect(over.body.error).toBe('quota_exceeded');
-    expect(over.body.error_description).toMatch(/deployment's quota/);
-    const resetsAt = Date.parse((usages[0]?.body.deployment as { resetsAt: string }).resetsAt);
-    const retryAfter = Number(over.headers.get('retry-after'));
-    // Seconds to the start of next month, not a fixed hour.
-    expect(Math.abs(retryAfter - (resetsAt - Date.now()) / 1000)).toBeLessThan(5);
-  }, SLOW);
+      const over = await verify('sandbox', (clients[0] as { token: string }).token);
+      expect(over.status).toBe(429);
+      expect(over.body.error).toBe('quota_exceeded');
+      expect(over.body.error_description).toMatch(/deployment's quota/);
+      const resetsAt = Date.parse((usages[0]?.body.deployment as { resetsAt: string }).resetsAt);
+      const retryAfter = Number(over.headers.get('retry-after'));
+      // Seconds to the start of next month, not a fixed hour.
+      expect(Math.abs(retryAfter - (resetsAt - Date.now()) / 1000)).toBeLessThan(5);
+    },
+    SLOW,
+  );
 
   it('answers the N+1-th request 429 quota_exceeded with Retry-After to the period reset, and does not count it', async () => {
     const { token } = await newClient('prod', 'count-quota', { quota: { limit: 5, period: 'DAY' } });
@@ -104,7 +120,15 @@ describe('quota counting through the gateway', () => {
     const usage = await usageOf('prod', 'count-quota');
     const midnight = new Date();
     midnight.setUTCHours(24, 0, 0, 0);
-    expect(usage.body).toEqual({ used: 5, limit: 5, period: 'DAY', remaining: 0, resetsAt: midnight.toISOString(), tier: 'default', deployment: null });
+    expect(usage.body).toEqual({
+      used: 5,
+      limit: 5,
+      period: 'DAY',
+      remaining: 0,
+      resetsAt: midnight.toISOString(),
+      tier: 'default',
+      deployment: null,
+    });
   });
 
   it('counts no 401 of any origin: authorizer refusals, a missing sub on /graphql, a revoked token still in the authorizer cache', async () => {
@@ -117,7 +141,11 @@ describe('quota counting through the gateway', () => {
     // A valid token without sub: the authorizer allows, /graphql's handler answers 401 missing_required_claim.
     const noSub = signHs256(secret, { clientName: 'count-401', iat: Math.floor(Date.now() / 1000) });
     for (let i = 0; i < 5; i++) {
-      const res = await gw.call('prod', 'POST', '/graphql', { token: noSub, headers: { 'x-workoutkit-device': 'device-1' }, body: { query: '{ __typename }' } });
+      const res = await gw.call('prod', 'POST', '/graphql', {
+        token: noSub,
+        headers: { 'x-workoutkit-device': 'device-1' },
+        body: { query: '{ __typename }' },
+      });
       expect((res.body.errors as { extensions: { code: string } }[])[0]?.extensions.code).toBe('missing_required_claim');
       results.push(res.status);
     }
@@ -171,7 +199,12 @@ describe('quota counting through the gateway', () => {
     for (let i = 0; i < 3; i++) expect((await verify('prod', token)).status).toBe(200);
     await gw.gateway.close(); // the server goes; the data dir and tables stay
     const first = gw;
-    gw = await startTestGateway({ clock, dataDir: first.dataDir, tablePrefix: first.tablePrefix, quotaConfig: { sandbox: CONFIG, prod: PROD } });
+    gw = await startTestGateway({
+      clock,
+      dataDir: first.dataDir,
+      tablePrefix: first.tablePrefix,
+      quotaConfig: { sandbox: CONFIG, prod: PROD },
+    });
     try {
       expect((await usageOf('prod', 'count-restart')).body).toMatchObject({ used: 3, remaining: 0, period: 'WEEK' });
       expect((await verify('prod', token)).status).toBe(429);

@@ -23,7 +23,8 @@ beforeAll(async () => {
   gw = await startTestGateway();
   issuer = gw.url('sandbox');
   tokenUrl = `${issuer}/oauth2/token`;
-  for (const name of ['oa-basic', 'oa-post', 'oa-lock', 'oa-other']) secrets[name] = await createClient(gw, 'sandbox', name, { scopes: ['read', 'settings'] });
+  for (const name of ['oa-basic', 'oa-post', 'oa-lock', 'oa-other'])
+    secrets[name] = await createClient(gw, 'sandbox', name, { scopes: ['read', 'settings'] });
   const pair = await generateKeyPair('ES256', { extractable: true });
   signingKey = { privateKey: pair.privateKey, kid: 'oa-es-1' };
   // One client per group of refusals: five failures lock a client out (from one address).
@@ -37,7 +38,9 @@ afterAll(() => gw.close());
 
 /** Discovery of the stage's metadata; http is allowed only because the gateway is on loopback. */
 const discover = (clientId: string, auth: oauth.ClientAuth): Promise<oauth.Configuration> =>
-  oauth.discovery(new URL(`${issuer}/.well-known/oauth-authorization-server`), clientId, undefined, auth, { execute: [oauth.allowInsecureRequests] });
+  oauth.discovery(new URL(`${issuer}/.well-known/oauth-authorization-server`), clientId, undefined, auth, {
+    execute: [oauth.allowInsecureRequests],
+  });
 
 const form = (params: Record<string, string>, headers: Record<string, string> = {}, stage: 'sandbox' | 'prod' = 'sandbox') =>
   gw.call(stage, 'POST', '/oauth2/token', {
@@ -45,7 +48,8 @@ const form = (params: Record<string, string>, headers: Record<string, string> = 
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   });
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 const assertion = (claims: Record<string, unknown> = {}, client = 'oa-jwt') => {
   const now = Math.floor(Date.now() / 1000);
@@ -113,7 +117,10 @@ describe('the client-credentials grant through openid-client', () => {
 
   it('surfaces a wrong secret to the library as a 401 challenge: Basic after Basic, invalid_client after client_secret_post', async () => {
     const viaBasic = await discover('oa-other', oauth.ClientSecretBasic('not-the-secret'));
-    await expect(oauth.clientCredentialsGrant(viaBasic)).rejects.toMatchObject({ status: 401, cause: [expect.objectContaining({ scheme: 'basic' })] });
+    await expect(oauth.clientCredentialsGrant(viaBasic)).rejects.toMatchObject({
+      status: 401,
+      cause: [expect.objectContaining({ scheme: 'basic' })],
+    });
     const viaPost = await discover('oa-other', oauth.ClientSecretPost('not-the-secret'));
     await expect(oauth.clientCredentialsGrant(viaPost)).rejects.toMatchObject({
       status: 401,
@@ -162,7 +169,10 @@ describe('POST /oauth2/token refuses', () => {
 
   it('the secret sent both ways (Basic and client_secret): 400 invalid_request', async () => {
     const secret = secrets['oa-basic'] as string;
-    const res = await form({ grant_type: 'client_credentials', client_id: 'oa-basic', client_secret: secret }, { authorization: basic('oa-basic', secret) });
+    const res = await form(
+      { grant_type: 'client_credentials', client_id: 'oa-basic', client_secret: secret },
+      { authorization: basic('oa-basic', secret) },
+    );
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
   });
@@ -177,7 +187,12 @@ describe('POST /oauth2/token refuses', () => {
   });
 
   it("a scope outside the client's scopes: 400 invalid_scope", async () => {
-    const res = await form({ grant_type: 'client_credentials', scope: 'read write', client_id: 'oa-post', client_secret: secrets['oa-post'] as string });
+    const res = await form({
+      grant_type: 'client_credentials',
+      scope: 'read write',
+      client_id: 'oa-post',
+      client_secret: secrets['oa-post'] as string,
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_scope' });
   });
@@ -190,13 +205,21 @@ describe('POST /oauth2/token refuses', () => {
     });
     expect(twice.status).toBe(400);
     expect(twice.body.error).toBe('invalid_request');
-    const big = await form({ grant_type: 'client_credentials', client_id: 'oa-post', client_secret: secrets['oa-post'] as string, pad: 'x'.repeat(65 * 1024) });
+    const big = await form({
+      grant_type: 'client_credentials',
+      client_id: 'oa-post',
+      client_secret: secrets['oa-post'] as string,
+      pad: 'x'.repeat(65 * 1024),
+    });
     expect(big.status).toBe(400);
     expect(big.body.error).toBe('invalid_request');
     const json = await gw.call('sandbox', 'POST', '/oauth2/token', { body: { grant_type: 'client_credentials' } });
     expect(json.status).toBe(400);
     expect(json.body.error).toBe('invalid_request');
-    const badEscape = await gw.call('sandbox', 'POST', '/oauth2/token', { body: 'grant_type=%E0%A4%A', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const badEscape = await gw.call('sandbox', 'POST', '/oauth2/token', {
+      body: 'grant_type=%E0%A4%A',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(badEscape.status).toBe(400);
   });
 
@@ -210,11 +233,7 @@ describe('POST /oauth2/token refuses', () => {
 
   it('an expired assertion, one living longer than the maximum, and one without exp', async () => {
     const now = Math.floor(Date.now() / 1000);
-    for (const claims of [
-      { iat: now - 600, exp: now - 120 },
-      { exp: now + MAX_ASSERTION_LIFETIME_SECONDS + 3600 },
-      { exp: undefined },
-    ]) {
+    for (const claims of [{ iat: now - 600, exp: now - 120 }, { exp: now + MAX_ASSERTION_LIFETIME_SECONDS + 3600 }, { exp: undefined }]) {
       const res = await jwtGrant(await assertion(claims));
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
@@ -231,7 +250,13 @@ describe('POST /oauth2/token refuses', () => {
 
   it('an assertion MACed with the client secret (HS256), or signed by a key the client never registered', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const hmac = signHs256(secrets['oa-basic'] as string, { iss: 'oa-basic', sub: 'oa-basic', aud: issuer, jti: randomUUID(), exp: now + 60 });
+    const hmac = signHs256(secrets['oa-basic'] as string, {
+      iss: 'oa-basic',
+      sub: 'oa-basic',
+      aud: issuer,
+      jti: randomUUID(),
+      exp: now + 60,
+    });
     const hs = await jwtGrant(hmac);
     expect(hs.status).toBe(401);
     expect(hs.body.error).toBe('invalid_client');
@@ -248,7 +273,8 @@ describe('POST /oauth2/token refuses', () => {
   });
 
   it('under the /authtoken lock-out: failures at either endpoint lock the client at both, from that address', async () => {
-    for (let i = 0; i < FAILURE_LIMIT; i++) await form({ grant_type: 'client_credentials' }, { authorization: basic('oa-lock', `wrong-${i}`) });
+    for (let i = 0; i < FAILURE_LIMIT; i++)
+      await form({ grant_type: 'client_credentials' }, { authorization: basic('oa-lock', `wrong-${i}`) });
     const locked = await form({ grant_type: 'client_credentials' }, { authorization: basic('oa-lock', secrets['oa-lock'] as string) });
     expect(locked.status).toBe(429);
     expect(locked.body.error).toBe('rate_limited');

@@ -27,7 +27,12 @@ async function shot(name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   // Even a throwaway test secret stays out of committed pictures.
-  await page.screenshot({ path: path.join(SHOTS, `portal-${name}.png`), fullPage: true, mask: [page.locator('#new-secret-value')], maskColor: '#dde3ea' });
+  await page.screenshot({
+    path: path.join(SHOTS, `portal-${name}.png`),
+    fullPage: true,
+    mask: [page.locator('#new-secret-value')],
+    maskColor: '#dde3ea',
+  });
 }
 
 async function signIn(clientName: string, clientSecret: string): Promise<void> {

@@ -33,7 +33,11 @@ describe('GET /v1/{clientName}/catalog', () => {
     const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { token: token(), query: { limit: '100' } });
     expect(res.status).toBe(200);
     const items = res.body.items as Record<string, unknown>[];
-    expect(items.map((i) => i.id)).toEqual(demoCatalogue().map((s) => s.id).sort());
+    expect(items.map((i) => i.id)).toEqual(
+      demoCatalogue()
+        .map((s) => s.id)
+        .sort(),
+    );
     for (const item of items) expect(Object.keys(item).sort()).toEqual(['coach', 'durationSeconds', 'id', 'title', 'type']);
     expect(res.text).not.toMatch(/https?:\/\//);
     expect(res.headers.get('x-workoutkit-token')).toBeNull();
@@ -67,7 +71,10 @@ describe('GET /v1/{clientName}/catalog', () => {
   });
 
   it('prefers the bearer token when both are sent: a bad token is refused even with a good key', async () => {
-    const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { token: signHs256('wrong', { clientName: 'cat-acme' }), headers: { 'x-api-key': apiKey } });
+    const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', {
+      token: signHs256('wrong', { clientName: 'cat-acme' }),
+      headers: { 'x-api-key': apiKey },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_signature');
   });
@@ -94,11 +101,21 @@ describe('GET /v1/{clientName}/catalog', () => {
       cursor = res.body.nextCursor as string | null;
       if (cursor === null) break;
     }
-    expect(seen).toEqual(demoCatalogue().map((s) => s.id).sort());
+    expect(seen).toEqual(
+      demoCatalogue()
+        .map((s) => s.id)
+        .sort(),
+    );
   });
 
   it('refuses a malformed cursor or limit with invalid_request', async () => {
-    const bad: Record<string, string>[] = [{ cursor: 'not*base64' }, { cursor: Buffer.from('{"after":"../x"}').toString('base64url') }, { limit: '0' }, { limit: '101' }, { page: '2' }];
+    const bad: Record<string, string>[] = [
+      { cursor: 'not*base64' },
+      { cursor: Buffer.from('{"after":"../x"}').toString('base64url') },
+      { limit: '0' },
+      { limit: '101' },
+      { page: '2' },
+    ];
     for (const query of bad) {
       const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { headers: { 'x-api-key': apiKey }, query });
       expect([res.status, res.body.error]).toEqual([400, 'invalid_request']);
@@ -116,7 +133,13 @@ describe('GET /v1/{clientName}/catalog', () => {
     });
     expect(put.status).toBe(200);
     const res = await gw.call('sandbox', 'GET', '/v1/cat-acme/catalog', { headers: { 'x-api-key': apiKey }, query: { limit: '100' } });
-    expect(res.body.items).toContainEqual({ id: 'zz-new-session', type: 'audio', title: 'Evening stretch', durationSeconds: 600, coach: { name: 'Sam Lee' } });
+    expect(res.body.items).toContainEqual({
+      id: 'zz-new-session',
+      type: 'audio',
+      title: 'Evening stretch',
+      durationSeconds: 600,
+      coach: { name: 'Sam Lee' },
+    });
   });
 
   it('does not take an API key on JWT-only routes', async () => {

@@ -21,7 +21,9 @@ afterAll(() => gw.close());
 test('every function of both stages answers from its bundle, in its own Node 22 process', async () => {
   const created = await gw.admin('sandbox', 'POST', '/admin/clients', { clientName: 'rehearsal-app' });
   expect(created.status).toBe(201);
-  const issued = await gw.call('sandbox', 'POST', '/authtoken', { body: { clientName: 'rehearsal-app', clientSecret: created.body.clientSecret } });
+  const issued = await gw.call('sandbox', 'POST', '/authtoken', {
+    body: { clientName: 'rehearsal-app', clientSecret: created.body.clientSecret },
+  });
   expect(issued.status).toBe(200);
   expect((await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: issued.body.token as string })).status).toBe(200);
   expect((await gw.call('sandbox', 'GET', '/.well-known/jwks.json')).status).toBe(200);
@@ -49,7 +51,13 @@ test("each process has its template's environment, with only the local substitut
       if (typeof v !== 'string' || ['TENANT', 'KEYRING', 'USAGE_BACKEND', 'API_KEY_BACKEND'].includes(k)) continue;
       expect({ k, v: p.environment[k] }).toEqual({ k, v });
     }
-    expect(p.environment).toMatchObject({ TABLE_NAME: local.TABLE_NAME, KEYRING: 'local', LOCAL_KEY_FILE: local.LOCAL_KEY_FILE, TENANT: 'local', STAGE: stage });
+    expect(p.environment).toMatchObject({
+      TABLE_NAME: local.TABLE_NAME,
+      KEYRING: 'local',
+      LOCAL_KEY_FILE: local.LOCAL_KEY_FILE,
+      TENANT: 'local',
+      STAGE: stage,
+    });
     expect(p.environment.KMS_KEY_ID).toBeUndefined();
     expect(template.KEYRING).toBe('kms');
     // The bundle is the minified esbuild output the stack deploys, not a source file.

@@ -25,7 +25,17 @@ const apiWith = (operations: Partial<OperationTable<'api'>>) => httpHandler('api
 /** The session function likewise (it serves POST /graphql). */
 const sessionWith = (operations: Partial<OperationTable<'session'>>) => httpHandler('session', operations as OperationTable<'session'>);
 
-const caller = { clientName: 'acme-app', tokenKind: 'issued', alg: 'ES256', scope: 'read', sub: 'u', expiresAt: '', issuedAt: '', kid: '', jti: '' };
+const caller = {
+  clientName: 'acme-app',
+  tokenKind: 'issued',
+  alg: 'ES256',
+  scope: 'read',
+  sub: 'u',
+  expiresAt: '',
+  issuedAt: '',
+  kid: '',
+  jti: '',
+};
 
 describe('httpHandler', () => {
   let called = 0;
@@ -54,7 +64,7 @@ describe('httpHandler', () => {
     });
   });
 
-  it("answers 404 for a route the table gives another function, whatever this one implements", async () => {
+  it('answers 404 for a route the table gives another function, whatever this one implements', async () => {
     const res = await handler(event('/authtoken', 'POST', '{}'));
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body)).toMatchObject({ error: 'not_found' });

@@ -21,7 +21,11 @@ function emitted(record: (m: ReturnType<typeof createMetrics>) => void): Emf[] {
     spy.mockRestore();
     delete process.env.WK_EMIT_METRICS;
   }
-  return lines.join('').split('\n').filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Emf);
+  return lines
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Emf);
 }
 
 test('an API-key refusal is counted on the TokenKind+Outcome set as well as Outcome+Reason', () => {
@@ -29,7 +33,12 @@ test('an API-key refusal is counted on the TokenKind+Outcome set as well as Outc
   const dims = emf?._aws.CloudWatchMetrics[0]?.Dimensions.map((d) => [...d].sort()) ?? [];
   expect(dims).toContainEqual([DIMENSION.outcome, DIMENSION.stage, DIMENSION.tenant, DIMENSION.tokenKind, 'service'].sort());
   expect(dims).toContainEqual([DIMENSION.outcome, DIMENSION.reason, DIMENSION.stage, DIMENSION.tenant, 'service'].sort());
-  expect(emf).toMatchObject({ [DIMENSION.tokenKind]: 'api-key', [DIMENSION.outcome]: 'deny', [DIMENSION.reason]: 'invalid_token', [METRIC.authorizations]: 1 });
+  expect(emf).toMatchObject({
+    [DIMENSION.tokenKind]: 'api-key',
+    [DIMENSION.outcome]: 'deny',
+    [DIMENSION.reason]: 'invalid_token',
+    [METRIC.authorizations]: 1,
+  });
 });
 
 test('an Allow carries its outcome on the token-kind set too', () => {

@@ -40,7 +40,13 @@ function holdProfileReads(clientName: string, count = 2): void {
   // Generous: on a loaded machine the second request can take seconds to reach its read.
   setTimeout(() => release(), 20_000).unref();
   proxy.delay = (target, body) => {
-    if (!(target.endsWith('.GetItem') && body.includes(`"CLIENT#${clientName}"`) && body.includes('"PROFILE"') && body.includes('"ConsistentRead":true'))) return 0;
+    if (!(
+      target.endsWith('.GetItem') &&
+      body.includes(`"CLIENT#${clientName}"`) &&
+      body.includes('"PROFILE"') &&
+      body.includes('"ConsistentRead":true')
+    ))
+      return 0;
     waiting += 1;
     if (waiting === count) release();
     return waiting <= count ? barrier : 0;
@@ -55,7 +61,9 @@ const tokenFor = async (clientName: string, clientSecret: string): Promise<{ sta
 it('answers two simultaneous operator rotations with exactly one 200; the other gets 409 conflict', async () => {
   await createClient(gw, 'sandbox', 'rot-admin-app');
   holdProfileReads('rot-admin-app');
-  const answers = await Promise.all([1, 2].map(() => gw.admin('sandbox', 'POST', '/admin/clients/rot-admin-app/rotate-secret', { graceSeconds: 0 })));
+  const answers = await Promise.all(
+    [1, 2].map(() => gw.admin('sandbox', 'POST', '/admin/clients/rot-admin-app/rotate-secret', { graceSeconds: 0 })),
+  );
   proxy.delay = () => 0;
   expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
   const loser = answers.find((r) => r.status === 409);
@@ -74,7 +82,9 @@ it('answers two simultaneous /v1/settings rotations with exactly one 200 and one
   const secret = await createClient(gw, 'sandbox', 'rot-self-app', { scopes: ['settings'] });
   const { token } = await tokenFor('rot-self-app', secret);
   holdProfileReads('rot-self-app');
-  const answers = await Promise.all([1, 2].map(() => gw.call('sandbox', 'POST', '/v1/settings/rotate-secret', { token: token as string, body: { graceSeconds: 0 } })));
+  const answers = await Promise.all(
+    [1, 2].map(() => gw.call('sandbox', 'POST', '/v1/settings/rotate-secret', { token: token as string, body: { graceSeconds: 0 } })),
+  );
   proxy.delay = () => 0;
   expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
   expect(answers.find((r) => r.status === 409)?.body.error).toBe('conflict');

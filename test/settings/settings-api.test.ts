@@ -40,7 +40,10 @@ describe('/v1/settings', () => {
 
   it('registers a public JWKS the API then accepts tokens signed by', async () => {
     const key = keyPair('ES256', 'alpha-es256');
-    const put = await gw.call('sandbox', 'PUT', '/v1/settings/keys', { token: await issued('set-alpha'), body: { jwks: { keys: [key.publicJwk] } } });
+    const put = await gw.call('sandbox', 'PUT', '/v1/settings/keys', {
+      token: await issued('set-alpha'),
+      body: { jwks: { keys: [key.publicJwk] } },
+    });
     expect(put.status).toBe(200);
     expect(put.body.keys).toMatchObject({ kind: 'jwks', keys: [{ kid: 'alpha-es256', algs: ['ES256'] }] });
     // The authorizer read set-alpha for the issued token above: it sees the keys after its client cache.
@@ -66,7 +69,10 @@ describe('/v1/settings', () => {
 
   it('rotates the secret: the old one works during the grace period, then stops', async () => {
     const old = secrets['set-beta'] as string;
-    const res = await gw.call('sandbox', 'POST', '/v1/settings/rotate-secret', { token: await issued('set-beta'), body: { graceSeconds: 2 } });
+    const res = await gw.call('sandbox', 'POST', '/v1/settings/rotate-secret', {
+      token: await issued('set-beta'),
+      body: { graceSeconds: 2 },
+    });
     expect(res.status).toBe(200);
     const fresh = res.body.clientSecret as string;
     expect(fresh).not.toBe(old);
@@ -94,11 +100,17 @@ describe('/v1/settings', () => {
 
   it("refuses a revocation that names another client, and sets the caller's own cut-off", async () => {
     const token = await issued('set-alpha');
-    const other = await gw.call('sandbox', 'POST', '/v1/settings/revocations', { token, body: { clientName: 'set-beta', issuedBefore: nowSeconds() } });
+    const other = await gw.call('sandbox', 'POST', '/v1/settings/revocations', {
+      token,
+      body: { clientName: 'set-beta', issuedBefore: nowSeconds() },
+    });
     expect([other.status, other.body.error]).toEqual([403, 'insufficient_permissions']);
     const before = await issued('set-beta');
     expect(claimsOf(before).clientName).toBe('set-beta');
-    const own = await gw.call('sandbox', 'POST', '/v1/settings/revocations', { token: await issued('set-beta'), body: { issuedBefore: nowSeconds() + 1 } });
+    const own = await gw.call('sandbox', 'POST', '/v1/settings/revocations', {
+      token: await issued('set-beta'),
+      body: { issuedBefore: nowSeconds() + 1 },
+    });
     expect(own.status).toBe(201);
     const refused = await gw.call('sandbox', 'GET', '/v1/auth/verify', { token: before });
     expect([refused.status, refused.body.error]).toEqual([401, 'token_revoked']);

@@ -194,7 +194,12 @@ describe('JWKS fetcher address policy', () => {
   it('refuses a host name whose DNS answer is private, checked at connect time', async () => {
     const fetcher = createJwksFetcher({
       resolve: async (host) =>
-        host === 'jwks.tenant.example' ? [{ address: '203.0.113.10', family: 4 }, { address: '10.1.2.3', family: 4 }] : [],
+        host === 'jwks.tenant.example'
+          ? [
+              { address: '203.0.113.10', family: 4 },
+              { address: '10.1.2.3', family: 4 },
+            ]
+          : [],
     });
     await expect(fetcher('https://jwks.tenant.example/keys')).rejects.toThrow('resolves to a private');
   });

@@ -37,7 +37,10 @@ describe('LaunchTokenStore', () => {
 
 describe('DeploymentSecretStore', () => {
   test('creates the device-hash key once: concurrent first calls and fresh containers agree', async () => {
-    const [a, b] = await Promise.all([table.deps().deploymentSecrets.get('device-hash'), table.deps().deploymentSecrets.get('device-hash')]);
+    const [a, b] = await Promise.all([
+      table.deps().deploymentSecrets.get('device-hash'),
+      table.deps().deploymentSecrets.get('device-hash'),
+    ]);
     expect(a.length).toBe(32);
     expect(b.equals(a)).toBe(true);
     expect((await table.deps().deploymentSecrets.get('device-hash')).equals(a)).toBe(true);
@@ -48,7 +51,11 @@ describe('seedDemoCatalogue', () => {
   test('writes the demo sessions once and never overwrites an operator edit', async () => {
     const deps = table.deps();
     const first = await seedDemoCatalogue(deps.doc, table.env.TABLE_NAME);
-    expect(first.seeded.sort()).toEqual(demoCatalogue().map((s) => s.id).sort());
+    expect(first.seeded.sort()).toEqual(
+      demoCatalogue()
+        .map((s) => s.id)
+        .sort(),
+    );
     const edited = { ...demoCatalogue()[0]!, title: 'Edited by the operator' };
     await deps.sessions.put(edited);
     expect((await seedDemoCatalogue(deps.doc, table.env.TABLE_NAME)).seeded).toEqual([]);

@@ -42,7 +42,12 @@ async function client(d: Deps, clientName: string, quota?: { limit: number; peri
 }
 
 /** `callers` concurrent loops of `each` admissions; how many were admitted and refused. */
-async function admitConcurrently(d: Deps, names: readonly string[], callers: number, each: number): Promise<{ ok: number; refused: number }> {
+async function admitConcurrently(
+  d: Deps,
+  names: readonly string[],
+  callers: number,
+  each: number,
+): Promise<{ ok: number; refused: number }> {
   const admit = quotaMeter(d);
   const tally = { ok: 0, refused: 0 };
   await Promise.all(
@@ -69,7 +74,9 @@ describe('exact counting under concurrency', () => {
     expect(tally).toEqual({ ok: 40, refused: 24 });
     const usage = await readUsage(d, { clientName: 'exact-one', quota: { limit: 40, period: 'DAY' }, createdAt: '' });
     expect(usage).toMatchObject({ used: 40, remaining: 0, limit: 40, deployment: null });
-    console.log(`counter store, 8 concurrent callers, one client, quota 40: 64 admissions tried, ${tally.ok} admitted, used = ${usage.used}`);
+    console.log(
+      `counter store, 8 concurrent callers, one client, quota 40: 64 admissions tried, ${tally.ok} admitted, used = ${usage.used}`,
+    );
   });
 
   it('8 concurrent callers over 4 clients sharing a deployment quota: the deployment is exact and the clients add up to it', async () => {
@@ -81,7 +88,9 @@ describe('exact counting under concurrency', () => {
     const usages = await Promise.all(names.map((clientName) => readUsage(d, { clientName, createdAt: '' })));
     expect(usages[0]?.deployment).toMatchObject({ used: 30, limit: 30, remaining: 0, period: 'WEEK' });
     expect(usages.reduce((sum, u) => sum + u.used, 0)).toBe(30);
-    console.log(`counter store, 8 concurrent callers, 4 clients, deployment quota 30: 48 tried, ${tally.ok} admitted, per client ${usages.map((u) => u.used).join('+')}`);
+    console.log(
+      `counter store, 8 concurrent callers, 4 clients, deployment quota 30: 48 tried, ${tally.ok} admitted, per client ${usages.map((u) => u.used).join('+')}`,
+    );
   });
 
   it('a sharded counter (tiers above 500 requests/s) never passes its limit either, and refuses only once every shard is full', async () => {
@@ -161,7 +170,10 @@ describe('only authenticated requests are counted (the handler path)', () => {
     const verify = (e: Partial<AuthenticatedEntity>) => api(event('/v1/auth/verify', 'GET', toAuthorizerContext(entity(e))));
     const cases: [string, () => Promise<{ statusCode: number; body: string }>][] = [
       ['token_expired', () => verify({ expiresAt: Math.floor(WED / 1000) - 3600 })],
-      ['missing_required_claim', () => session(event('/graphql', 'POST', toAuthorizerContext(entity({ sub: undefined })), { query: '{ __typename }' }))],
+      [
+        'missing_required_claim',
+        () => session(event('/graphql', 'POST', toAuthorizerContext(entity({ sub: undefined })), { query: '{ __typename }' })),
+      ],
       ['invalid_token', () => api(event('/v1/auth/verify', 'GET', undefined))],
       ['invalid_token', () => verify({ clientName: 'h401-gone' })],
     ];

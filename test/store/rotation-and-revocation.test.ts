@@ -42,7 +42,12 @@ afterAll(async () => {
 describe('deployment signing-key rotation', () => {
   it('publishes the new key before it signs, switches at activation, and retires the old key after its last token expired', async () => {
     at(0);
-    const keys = new SigningKeyStore(documentClient(process.env.DYNAMODB_ENDPOINT), store.tableNames.sandbox, localKeyring(ensureKeyringFile(dir)), clock);
+    const keys = new SigningKeyStore(
+      documentClient(process.env.DYNAMODB_ENDPOINT),
+      store.tableNames.sandbox,
+      localKeyring(ensureKeyringFile(dir)),
+      clock,
+    );
     const old = await keys.current();
     const plan = await rotateSigningKey(keys, now, MIN_LEAD_SECONDS);
     expect(plan.activatesAt).toBe(MIN_LEAD_SECONDS + T0 / 1000);
@@ -74,7 +79,12 @@ describe('deployment signing-key rotation', () => {
 
   it('refuses a second rotation while one is pending', async () => {
     at(0);
-    const keys = new SigningKeyStore(documentClient(process.env.DYNAMODB_ENDPOINT), store.tableNames.prod, localKeyring(ensureKeyringFile(dir)), clock);
+    const keys = new SigningKeyStore(
+      documentClient(process.env.DYNAMODB_ENDPOINT),
+      store.tableNames.prod,
+      localKeyring(ensureKeyringFile(dir)),
+      clock,
+    );
     await rotateSigningKey(keys, now, MIN_LEAD_SECONDS);
     await expect(rotateSigningKey(keys, now, MIN_LEAD_SECONDS)).rejects.toMatchObject({ code: 'conflict', status: 409 });
   });

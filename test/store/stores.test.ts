@@ -26,7 +26,10 @@ describe('ClientStore on DynamoDB Local', () => {
   it('refuses a second client with the same name (conflict)', async () => {
     const deps = table.deps();
     await deps.clients.create({ clientName: 'store-b', requiredClaims: [] }, new Date());
-    await expect(deps.clients.create({ clientName: 'store-b', requiredClaims: [] }, new Date())).rejects.toMatchObject({ code: 'conflict', status: 409 });
+    await expect(deps.clients.create({ clientName: 'store-b', requiredClaims: [] }, new Date())).rejects.toMatchObject({
+      code: 'conflict',
+      status: 409,
+    });
   });
 
   it('replaces a record only from the version it read (optimistic locking)', async () => {

@@ -40,14 +40,21 @@ beforeAll(async () => {
 afterAll(() => table.close());
 
 async function clientWithKey(clientName: string): Promise<{ secret: string; apiKey: string }> {
-  const { clientSecret } = await deps.clients.create({ clientName, requiredClaims: [], quota: { limit: 10, period: 'DAY' } }, new Date(clock()));
+  const { clientSecret } = await deps.clients.create(
+    { clientName, requiredClaims: [], quota: { limit: 10, period: 'DAY' } },
+    new Date(clock()),
+  );
   const apiKey = newApiKey();
   await deps.apiKeys.attach(clientName, await deps.apiKeys.seal(clientName, apiKey, new Date(clock())));
   return { secret: clientSecret, apiKey };
 }
 
 const event = (token: string): APIGatewayRequestAuthorizerEvent =>
-  ({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-west-1:1:api/sandbox/GET/v1/auth/verify', headers: { Authorization: `Bearer ${token}` } }) as unknown as APIGatewayRequestAuthorizerEvent;
+  ({
+    type: 'REQUEST',
+    methodArn: 'arn:aws:execute-api:eu-west-1:1:api/sandbox/GET/v1/auth/verify',
+    headers: { Authorization: `Bearer ${token}` },
+  }) as unknown as APIGatewayRequestAuthorizerEvent;
 
 describe('API keys and the authorizer', () => {
   it('returns the API key as usageIdentifierKey on an Allow and never on a Deny', async () => {
@@ -101,7 +108,10 @@ describe('client creation', () => {
 describe('quota monitor', () => {
   it("publishes every client's used, limit, remaining and utilisation, the highest one, the deployment's, and a healthy run", async () => {
     await clientWithKey('monitored');
-    const d = { ...deps, quotaConfig: { tiers: { default: { rateLimit: 50, burstLimit: 100 } }, deployment: { limit: 100, period: 'MONTH' as const } } };
+    const d = {
+      ...deps,
+      quotaConfig: { tiers: { default: { rateLimit: 50, burstLimit: 100 } }, deployment: { limit: 100, period: 'MONTH' as const } },
+    };
     const spec = { scope: { kind: 'client' as const, clientName: 'monitored' }, quota: { limit: 10, period: 'DAY' as const }, shards: 1 };
     const dep = { scope: { kind: 'deployment' as const }, quota: { limit: 100, period: 'MONTH' as const }, shards: 20 };
     for (let i = 0; i < 9; i++) expect((await d.usageCounters.consume([spec, dep], clock())).ok).toBe(true);
@@ -113,7 +123,9 @@ describe('quota monitor', () => {
     const monitored = recorded.find((r) => r.kind === 'quota' && r.args[0] === 'monitored');
     expect(monitored?.args[1]).toMatchObject({ used: 9, limit: 10, remaining: 1, period: 'DAY' });
     expect(recorded.filter((r) => r.kind === 'max')).toEqual([{ kind: 'max', args: [90] }]);
-    expect(recorded.filter((r) => r.kind === 'deployment')).toEqual([{ kind: 'deployment', args: [expect.objectContaining({ used: 9, limit: 100 })] }]);
+    expect(recorded.filter((r) => r.kind === 'deployment')).toEqual([
+      { kind: 'deployment', args: [expect.objectContaining({ used: 9, limit: 100 })] },
+    ]);
     expect(recorded.filter((r) => r.kind === 'run')).toEqual([{ kind: 'run', args: [{ readFailures: 0, succeeded: true }] }]);
   });
 

@@ -2,7 +2,12 @@
 import type { StageName } from '../../lambdas/gateway/settings';
 import type { TestGateway } from './local-gateway';
 
-export async function createClient(gw: TestGateway, stage: StageName, clientName: string, settings: Record<string, unknown> = {}): Promise<string> {
+export async function createClient(
+  gw: TestGateway,
+  stage: StageName,
+  clientName: string,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
   const res = await gw.admin(stage, 'POST', '/admin/clients', { clientName, ...settings });
   if (res.status !== 201) throw new Error(`create ${clientName}: ${res.status} ${res.text}`);
   return res.body.clientSecret as string;

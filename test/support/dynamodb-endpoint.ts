@@ -28,7 +28,8 @@ export async function waitForDynamo(endpoint: string, timeoutMs: number, isDead:
         return;
       } catch (err) {
         if (isDead()) throw new Error(`DynamoDB at ${endpoint} exited before answering`, { cause: err });
-        if (Date.now() > deadline) throw new Error(`DynamoDB at ${endpoint} did not answer in ${timeoutMs} ms: ${String(err)}`, { cause: err });
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB at ${endpoint} did not answer in ${timeoutMs} ms: ${String(err)}`, { cause: err });
         await new Promise((r) => setTimeout(r, 200));
       }
     }

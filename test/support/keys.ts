@@ -25,11 +25,7 @@ export function keyPair(alg: TestAlg, kid = `${alg.toLowerCase()}-key`): TestKey
   return { alg, kid, privateKey: pair.privateKey, publicKey: pair.publicKey, publicJwk };
 }
 
-export async function signWith(
-  pair: TestKeyPair,
-  payload: JWTPayload,
-  header: Record<string, unknown> = {},
-): Promise<string> {
+export async function signWith(pair: TestKeyPair, payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
   return new SignJWT(payload).setProtectedHeader({ alg: pair.alg, kid: pair.kid, ...header }).sign(pair.privateKey);
 }
 

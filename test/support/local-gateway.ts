@@ -78,7 +78,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       quiet: !verbose,
       log: verbose ? (line) => console.error(line) : () => undefined,
       ...(endpoint ? { dynamoEndpoint: endpoint } : {}),
-      ...(bundles ? { bundles: { cdkOut: path.resolve(bundles), ...(verbose ? { log: (line: string) => console.error(line) } : {}) } } : {}),
+      ...(bundles
+        ? { bundles: { cdkOut: path.resolve(bundles), ...(verbose ? { log: (line: string) => console.error(line) } : {}) } }
+        : {}),
       ...overrides,
     });
   } catch (err) {

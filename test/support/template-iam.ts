@@ -128,7 +128,9 @@ export class ResolvedStack {
 
   /** The logical id of the only resource of `type` (the table, the key, the REST API). */
   only(type: string): string {
-    const ids = Object.entries(this.resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+    const ids = Object.entries(this.resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id]) => id);
     if (ids.length !== 1) throw new Error(`${this.stackName}: expected one ${type}, found ${ids.length}`);
     return ids[0] as string;
   }
@@ -148,7 +150,9 @@ export class ResolvedStack {
   /** The id of the stage's `default` tier usage plan (every stage has that tier). */
   get defaultTierPlanIdValue(): string {
     const found = Object.entries(this.resources).find(
-      ([, r]) => r.Type === 'AWS::ApiGateway::UsagePlan' && JSON.stringify(r.Properties?.Tags ?? []).includes('{"Key":"workoutkit:tier","Value":"default"}'),
+      ([, r]) =>
+        r.Type === 'AWS::ApiGateway::UsagePlan' &&
+        JSON.stringify(r.Properties?.Tags ?? []).includes('{"Key":"workoutkit:tier","Value":"default"}'),
     );
     if (!found) throw new Error(`${this.stackName}: no default tier usage plan`);
     return this.ref(found[0]);

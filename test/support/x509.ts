@@ -30,7 +30,11 @@ function time(d: Date): Buffer {
   return y >= 1950 && y < 2050 ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`)) : tlv(0x18, Buffer.from(`${iso}Z`));
 }
 
-export function selfSignedCertificate(keys: { publicKey: KeyObject; privateKey: KeyObject }, notBefore: Date, notAfter: Date): { pem: string; der: Buffer } {
+export function selfSignedCertificate(
+  keys: { publicKey: KeyObject; privateKey: KeyObject },
+  notBefore: Date,
+  notAfter: Date,
+): { pem: string; der: Buffer } {
   const ec = keys.publicKey.asymmetricKeyType === 'ec';
   const sigAlg = ec ? seq(oid('1.2.840.10045.4.3.2')) : seq(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
   const name = seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('workoutkit-test')))));
@@ -44,6 +48,9 @@ export function selfSignedCertificate(keys: { publicKey: KeyObject; privateKey: 
   );
   const signature = sign('sha256', tbs, keys.privateKey);
   const der = seq(tbs, sigAlg, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return { der, pem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n` };
 }

@@ -75,13 +75,20 @@ export function selectionDepth(set: SelectionSetNode, fragments: Readonly<Record
 export function selectedOperation(doc: DocumentNode, operationName: string | undefined): OperationDefinitionNode {
   const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const op = operationName === undefined ? (ops.length === 1 ? ops[0] : undefined) : ops.find((o) => o.name?.value === operationName);
-  if (!op) throw new InvalidRequestError(operationName === undefined ? 'Several operations: give operationName' : `No operation named ${operationName}`);
+  if (!op)
+    throw new InvalidRequestError(
+      operationName === undefined ? 'Several operations: give operationName' : `No operation named ${operationName}`,
+    );
   if (op.operation !== OperationTypeNode.QUERY) throw new InvalidRequestError('Only queries are supported');
   return op;
 }
 
 /** Root-level publicWorkoutSession selections, whatever @skip/@include say (aliases count). */
-export function sessionFieldCount(set: SelectionSetNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>, seen = new Set<string>()): number {
+export function sessionFieldCount(
+  set: SelectionSetNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  seen = new Set<string>(),
+): number {
   let n = 0;
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) n += sel.name.value === SESSION_FIELD ? 1 : 0;
@@ -104,12 +111,7 @@ export function checkDepth(op: OperationDefinitionNode, fragments: Readonly<Reco
 }
 
 /** Cost and the one-session rule: run after validation, before execution. */
-export function checkCost(
-  schema: GraphQLSchema,
-  doc: DocumentNode,
-  op: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-): void {
+export function checkCost(schema: GraphQLSchema, doc: DocumentNode, op: OperationDefinitionNode, variables: Record<string, unknown>): void {
   let cost: number;
   try {
     cost = getComplexity({

@@ -6,7 +6,14 @@
  * collected with graphql-js's own collectFields, so @skip/@include, fragments and type
  * conditions mean here exactly what they mean to the executor.
  */
-import { type FieldNode, type FragmentDefinitionNode, getNamedType, type GraphQLObjectType, type GraphQLSchema, isObjectType } from 'graphql';
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  getNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  isObjectType,
+} from 'graphql';
 // Internal but stable across graphql@16; the same function the executor uses.
 import { collectSubfields } from 'graphql/execution/collectFields';
 import { NON_PAYLOAD_FIELDS } from './schema';

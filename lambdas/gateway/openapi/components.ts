@@ -19,7 +19,11 @@ export type { JsonSchema } from './json-schema';
 /** The rotation bodies are optional as a whole; the document says so on the operation, the schema is the object. */
 const RotateSecretBody = v.unwrap(RotateSecretRequest);
 
-const str = (description?: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...(description ? { description } : {}), ...extra });
+const str = (description?: string, extra: JsonSchema = {}): JsonSchema => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
 const isoTime = (description: string): JsonSchema => str(description, { format: 'date-time' });
 const obj = (properties: Record<string, JsonSchema>, required: readonly string[] = [], extra: JsonSchema = {}): JsonSchema => ({
   type: 'object',
@@ -47,7 +51,10 @@ const usageOf = (what: string): JsonSchema =>
 const sessionType = { enum: ['audio', 'block', 'video'] };
 const graphqlErrors = {
   type: 'array',
-  items: obj({ message: str(), extensions: obj({ code: str('the same codes as the JSON error table') }, ['code']) }, ['message', 'extensions']),
+  items: obj({ message: str(), extensions: obj({ code: str('the same codes as the JSON error table') }, ['code']) }, [
+    'message',
+    'extensions',
+  ]),
 };
 
 export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
@@ -57,7 +64,8 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       error_description: str('human-readable; never a secret, a stack trace, or whether a clientName exists'),
       errors: {
         ...graphqlErrors,
-        description: "GraphQL's format of the same error; present on every /graphql error and on the gateway's own refusals (Gateway Responses apply to the whole API)",
+        description:
+          "GraphQL's format of the same error; present on every /graphql error and on the gateway's own refusals (Gateway Responses apply to the whole API)",
       },
     },
     ['error', 'error_description'],
@@ -72,7 +80,12 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   ),
   AuthTokenRequest: jsonSchemaOf(AuthTokenRequest),
   TokenResponse: obj(
-    { token: str('a JWT signed by the deployment key (ES256, kid in header)'), tokenType: { const: 'Bearer' }, expiresIn: { const: 14400 }, expiresAt: isoTime('exp as ISO 8601 UTC') },
+    {
+      token: str('a JWT signed by the deployment key (ES256, kid in header)'),
+      tokenType: { const: 'Bearer' },
+      expiresIn: { const: 14400 },
+      expiresAt: isoTime('exp as ISO 8601 UTC'),
+    },
     ['token', 'tokenType', 'expiresIn', 'expiresAt'],
   ),
   OAuthTokenRequest: jsonSchemaOf(OAuthTokenRequest),
@@ -92,13 +105,27 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       jwks_uri: str('{issuer}/.well-known/jwks.json', { format: 'uri' }),
       grant_types_supported: { type: 'array', items: { const: 'client_credentials' } },
       response_types_supported: { type: 'array', maxItems: 0, description: 'none: no grant here uses an authorization endpoint' },
-      token_endpoint_auth_methods_supported: { type: 'array', items: { enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] } },
-      token_endpoint_auth_signing_alg_values_supported: { type: 'array', items: { enum: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] } },
+      token_endpoint_auth_methods_supported: {
+        type: 'array',
+        items: { enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] },
+      },
+      token_endpoint_auth_signing_alg_values_supported: {
+        type: 'array',
+        items: { enum: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] },
+      },
       scopes_supported: { type: 'array', items: str() },
     },
     ['issuer', 'token_endpoint', 'jwks_uri', 'grant_types_supported', 'response_types_supported', 'token_endpoint_auth_methods_supported'],
   ),
-  Jwks: obj({ keys: { type: 'array', items: obj({ kty: str(), kid: str(), alg: str(), use: str(), crv: str(), x: str(), y: str() }, ['kty', 'kid']) } }, ['keys']),
+  Jwks: obj(
+    {
+      keys: {
+        type: 'array',
+        items: obj({ kty: str(), kid: str(), alg: str(), use: str(), crv: str(), x: str(), y: str() }, ['kty', 'kid']),
+      },
+    },
+    ['keys'],
+  ),
   AuthenticatedEntity: obj(
     {
       clientName,
@@ -115,7 +142,10 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Quota: quota,
   CreateClientRequest: jsonSchemaOf(CreateClientRequest),
   UpdateClientRequest: jsonSchemaOf(UpdateClientRequest),
-  CreateClientResponse: obj({ clientName, clientSecret: secret, apiKey: str('the catalog API key, shown once') }, ['clientName', 'clientSecret']),
+  CreateClientResponse: obj({ clientName, clientSecret: secret, apiKey: str('the catalog API key, shown once') }, [
+    'clientName',
+    'clientSecret',
+  ]),
   Client: obj(
     {
       clientName,
@@ -129,9 +159,15 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       createdAt: isoTime('when the client was created'),
       updatedAt: isoTime('last change'),
       revokedBefore: isoTime('tokens issued before this are revoked'),
-      secrets: { type: 'array', items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }) },
+      secrets: {
+        type: 'array',
+        items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }),
+      },
       keys: { oneOf: [{ type: 'null' }, obj({ kind: str(), updatedAt: str(), jwksUri: str() })] },
-      apiKey: { oneOf: [{ type: 'null', description: 'no API key' }, obj({ createdAt: isoTime('when the API key was created') }, ['createdAt'])], description: 'never the value (shown once at creation)' },
+      apiKey: {
+        oneOf: [{ type: 'null', description: 'no API key' }, obj({ createdAt: isoTime('when the API key was created') }, ['createdAt'])],
+        description: 'never the value (shown once at creation)',
+      },
     },
     ['clientName', 'scopes', 'tier', 'quota', 'disabled', 'secrets', 'keys', 'apiKey'],
     { description: "a client's settings; never a secret" },
@@ -144,7 +180,11 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
           kind: { enum: ['jwks', 'jwks_uri', 'pem'] },
           updatedAt: isoTime('when the keys were replaced'),
           jwksUri: str('jwks_uri only'),
-          keys: { type: 'array', items: obj({ kid: { type: ['string', 'null'] }, algs: { type: 'array', items: str() } }, ['kid', 'algs']), description: 'what was imported: key ids and algorithms, never key material' },
+          keys: {
+            type: 'array',
+            items: obj({ kid: { type: ['string', 'null'] }, algs: { type: 'array', items: str() } }, ['kid', 'algs']),
+            description: 'what was imported: key ids and algorithms, never key material',
+          },
         },
         ['kind', 'updatedAt', 'keys'],
       ),
@@ -161,13 +201,22 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     },
     ['kid', 'activatesAt', 'retiring'],
   ),
-  RotateSecretResponse: obj({ clientSecret: secret, previousValidUntil: isoTime('the previous secret works until then') }, ['clientSecret', 'previousValidUntil']),
+  RotateSecretResponse: obj({ clientSecret: secret, previousValidUntil: isoTime('the previous secret works until then') }, [
+    'clientSecret',
+    'previousValidUntil',
+  ]),
   PutKeysRequest: jsonSchemaOf(PutKeysRequest),
   RevocationRequest: jsonSchemaOf(RevocationRequest),
   Revoked: {
     oneOf: [
-      obj({ revoked: { const: 'jti' }, jti: str(), clientName: str('self-service: the caller') }, ['revoked', 'jti'], { additionalProperties: false }),
-      obj({ revoked: { const: 'client' }, clientName, issuedBefore: isoTime('the cut-off in force (a later one is kept)') }, ['revoked', 'clientName', 'issuedBefore'], { additionalProperties: false }),
+      obj({ revoked: { const: 'jti' }, jti: str(), clientName: str('self-service: the caller') }, ['revoked', 'jti'], {
+        additionalProperties: false,
+      }),
+      obj(
+        { revoked: { const: 'client' }, clientName, issuedBefore: isoTime('the cut-off in force (a later one is kept)') },
+        ['revoked', 'clientName', 'issuedBefore'],
+        { additionalProperties: false },
+      ),
     ],
   },
   Usage: {
@@ -178,7 +227,8 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       deployment: { oneOf: [{ type: 'null', description: 'the stage has no deployment quota' }, usageOf('the deployment')] },
     },
     required: ['used', 'limit', 'period', 'remaining', 'resetsAt', 'tier', 'deployment'],
-    description: "from the gateway's own counters, consistent at once: the client's quota and the deployment's (shared by the stage's clients)",
+    description:
+      "from the gateway's own counters, consistent at once: the client's quota and the deployment's (shared by the stage's clients)",
   },
   WorkoutSession: obj(
     {
@@ -194,14 +244,23 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     },
     ['id', 'type', 'title', 'durationSeconds', 'level', 'tags', 'coach'],
     {
-      description: 'every field is present (absent optional values are null); audio adds audioUrl/transcriptUrl, video videoUrl/posterUrl/captionsUrl, block its blocks. GraphQL: docs/schema.graphql',
+      description:
+        'every field is present (absent optional values are null); audio adds audioUrl/transcriptUrl, video videoUrl/posterUrl/captionsUrl, block its blocks. GraphQL: docs/schema.graphql',
       additionalProperties: true,
     },
   ),
   PutSessionRequest: jsonSchemaOf(PutSessionRequest),
-  PutSessionResponse: obj({ session: ref('WorkoutSession'), created: { type: 'boolean' }, updatedAt: isoTime('when stored') }, ['session', 'created', 'updatedAt']),
+  PutSessionResponse: obj({ session: ref('WorkoutSession'), created: { type: 'boolean' }, updatedAt: isoTime('when stored') }, [
+    'session',
+    'created',
+    'updatedAt',
+  ]),
   GraphQLRequest: jsonSchemaOf(GraphQLRequest),
-  GraphQLResponse: obj({ data: { type: ['object', 'null'] }, errors: { type: 'array', items: { type: 'object' } }, extensions: obj({ workoutkit: obj({ token: str('the WorkoutKitToken') }) }) }),
+  GraphQLResponse: obj({
+    data: { type: ['object', 'null'] },
+    errors: { type: 'array', items: { type: 'object' } },
+    extensions: obj({ workoutkit: obj({ token: str('the WorkoutKitToken') }) }),
+  }),
   LaunchRequest: jsonSchemaOf(LaunchRequestSchema),
   LaunchResponse: obj({ valid: { const: true }, expiresAt: isoTime('end of the token day') }, ['valid', 'expiresAt']),
   EventRequest: jsonSchemaOf(EventRequest),
@@ -232,7 +291,10 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       createdAt: isoTime('when the client was created'),
       updatedAt: isoTime('last change'),
       revokedBefore: { type: ['string', 'null'], format: 'date-time', description: 'tokens issued before this are revoked' },
-      secrets: { type: 'array', items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }) },
+      secrets: {
+        type: 'array',
+        items: obj({ createdAt: str(), validUntil: isoTime('end of the grace period'), active: { type: 'boolean' } }),
+      },
       keys: {
         oneOf: [
           { type: 'null' },
@@ -240,7 +302,10 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
             kind: { enum: ['jwks', 'jwks_uri', 'pem'] },
             updatedAt: str(),
             jwksUri: str(),
-            keys: { type: 'array', items: obj({ kid: { type: ['string', 'null'] }, algs: { type: 'array', items: str() }, source: str() }) },
+            keys: {
+              type: 'array',
+              items: obj({ kid: { type: ['string', 'null'] }, algs: { type: 'array', items: str() }, source: str() }),
+            },
           }),
         ],
       },
@@ -255,7 +320,14 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       byReason: { type: 'object', additionalProperties: { type: 'integer' } },
       recent: {
         type: 'array',
-        items: obj({ at: isoTime('when'), reason: str('the contract error code'), tokenKind: { enum: ['issued', 'client-hs256', 'client-asymmetric'] } }, ['at', 'reason', 'tokenKind']),
+        items: obj(
+          {
+            at: isoTime('when'),
+            reason: str('the contract error code'),
+            tokenKind: { enum: ['issued', 'client-hs256', 'client-asymmetric'] },
+          },
+          ['at', 'reason', 'tokenKind'],
+        ),
       },
     },
     ['since', 'counted', 'byReason', 'recent'],

@@ -17,7 +17,10 @@ export const API_VERSION = '1.0.0';
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 
 const PATH_PARAMS: Readonly<Record<string, { description: string; schema: JsonSchema }>> = {
-  clientName: { description: `the client's name (${CLIENT_NAME_RULE}); on JWT routes it must be the caller's own`, schema: jsonSchemaOf(ClientName) },
+  clientName: {
+    description: `the client's name (${CLIENT_NAME_RULE}); on JWT routes it must be the caller's own`,
+    schema: jsonSchemaOf(ClientName),
+  },
   sessionId: { description: 'a workout session id', schema: jsonSchemaOf(SessionId) },
 };
 
@@ -36,10 +39,16 @@ const SECURITY_SCHEMES = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'An issued token (POST /authtoken), a client HS256 token signed with the clientSecret, or a client RS/ES token verified with its registered keys.',
+    description:
+      'An issued token (POST /authtoken), a client HS256 token signed with the clientSecret, or a client RS/ES token verified with its registered keys.',
   },
   apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: "The client's API key (catalog reads only)." },
-  operatorKey: { type: 'apiKey', in: 'header', name: 'X-WorkoutKit-Admin-Key', description: "Local gateway only: the stage's operator key (npm start prints it)." },
+  operatorKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-WorkoutKit-Admin-Key',
+    description: "Local gateway only: the stage's operator key (npm start prints it).",
+  },
   awsSigV4: {
     type: 'apiKey',
     in: 'header',
@@ -60,7 +69,16 @@ export function errorCodesOf(route: RouteSpec, doc: OperationDoc): ErrorCode[] {
   // A body, a path parameter or a declared header/query parameter can each be malformed.
   if (doc.requestBody || route.path.includes('{') || (doc.parameters?.length ?? 0) > 0) codes.add('invalid_request');
   if (route.auth === 'jwt' || route.auth === 'jwt-or-api-key') {
-    for (const c of ['invalid_token', 'token_expired', 'invalid_signature', 'missing_required_claim', 'token_revoked', 'rate_limited', 'quota_exceeded'] as const) codes.add(c);
+    for (const c of [
+      'invalid_token',
+      'token_expired',
+      'invalid_signature',
+      'missing_required_claim',
+      'token_revoked',
+      'rate_limited',
+      'quota_exceeded',
+    ] as const)
+      codes.add(c);
     if ((route.scopes?.length ?? 0) > 0 || route.path.includes('{clientName}')) codes.add('insufficient_permissions');
   }
   if (route.auth === 'operator') codes.add('unauthorized');
@@ -79,7 +97,8 @@ function errorResponses(route: RouteSpec, doc: OperationDoc): Record<string, unk
         ? { $ref: '#/components/schemas/GraphQLErrorResponse' }
         : { allOf: [{ $ref: '#/components/schemas/Error' }, { properties: { error: { enum: codes } } }] };
     const headers: Record<string, unknown> = {};
-    if (status === 401 && route.auth !== 'operator') headers['WWW-Authenticate'] = { description: 'RFC 6750 Bearer challenge', schema: { type: 'string' } };
+    if (status === 401 && route.auth !== 'operator')
+      headers['WWW-Authenticate'] = { description: 'RFC 6750 Bearer challenge', schema: { type: 'string' } };
     if (status === 429) headers['Retry-After'] = { description: 'seconds', schema: { type: 'integer' } };
     out[String(status)] = {
       description: codes.join(', '),
@@ -91,12 +110,18 @@ function errorResponses(route: RouteSpec, doc: OperationDoc): Record<string, unk
 }
 
 function successResponse(res: ResponseDoc): Record<string, unknown> {
-  const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+  const headers = Object.fromEntries(
+    Object.entries(res.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+  );
   const type = res.contentType ?? 'application/json';
   return {
     description: res.description,
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    ...(res.schema ? { content: { [type]: { schema: { $ref: `#/components/schemas/${res.schema}` } } } } : type === 'application/json' ? {} : { content: { [type]: { schema: { type: 'string' } } } }),
+    ...(res.schema
+      ? { content: { [type]: { schema: { $ref: `#/components/schemas/${res.schema}` } } } }
+      : type === 'application/json'
+        ? {}
+        : { content: { [type]: { schema: { type: 'string' } } } }),
   };
 }
 
@@ -118,10 +143,22 @@ function operationObject(route: RouteSpec, doc: OperationDoc): Record<string, un
   const pathParams = pathSegments(route.path)
     .filter((s) => s.startsWith('{'))
     .map((s) => s.slice(1, -1))
-    .map((name) => ({ name, in: 'path', required: true, description: PATH_PARAMS[name]?.description ?? name, schema: PATH_PARAMS[name]?.schema ?? { type: 'string' } }));
+    .map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      description: PATH_PARAMS[name]?.description ?? name,
+      schema: PATH_PARAMS[name]?.schema ?? { type: 'string' },
+    }));
   const params = [
     ...pathParams,
-    ...(doc.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: p.required === true, description: p.description, schema: p.schema ?? { type: 'string' } })),
+    ...(doc.parameters ?? []).map((p) => ({
+      name: p.name,
+      in: p.in,
+      required: p.required === true,
+      description: p.description,
+      schema: p.schema ?? { type: 'string' },
+    })),
   ];
   const notes = [
     doc.description,
@@ -156,7 +193,10 @@ export class MissingOperationDocError extends Error {
   }
 }
 
-export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES, docs: Readonly<Record<string, OperationDoc>> = OPERATION_DOCS): Record<string, unknown> {
+export function buildOpenApi(
+  routes: readonly RouteSpec[] = ROUTES,
+  docs: Readonly<Record<string, OperationDoc>> = OPERATION_DOCS,
+): Record<string, unknown> {
   const missing = routes.map(routeKey).filter((k) => docs[k] === undefined);
   if (missing.length > 0) throw new MissingOperationDocError(missing);
   const paths: Record<string, Record<string, unknown>> = {};
@@ -165,7 +205,8 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES, docs: Readon
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operationObject(route, docs[routeKey(route)] as OperationDoc);
   }
   // Only the schemas the routes use (and those they reference), so the document has no orphans.
-  const refsIn = (value: unknown): string[] => [...JSON.stringify(value).matchAll(/#\/components\/schemas\/([A-Za-z]+)/g)].map((m) => m[1] as string);
+  const refsIn = (value: unknown): string[] =>
+    [...JSON.stringify(value).matchAll(/#\/components\/schemas\/([A-Za-z]+)/g)].map((m) => m[1] as string);
   const used = new Set(refsIn(paths));
   for (const name of used) for (const inner of refsIn(SCHEMAS[name] ?? {})) used.add(inner);
   const schemas: Record<string, JsonSchema> = {};
@@ -178,9 +219,24 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES, docs: Readon
       description: `The authentication perimeter of the WorkoutKit API. One deployment per tenant and stage; all paths are relative to a stage's base URL. Operator routes use IAM (SigV4) in AWS and the \`${ADMIN_KEY_HEADER}\` header on the local gateway. Errors are \`{"error", "error_description"}\` (GraphQL: its own format).`,
     },
     servers: [
-      { url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}', variables: { apiId: { default: 'abc123' }, region: { default: 'eu-west-1' }, stage: { default: 'sandbox', enum: ['sandbox', 'prod'] } } },
-      { url: 'https://{customDomain}', description: "a stage's custom domain, when the tenant config gives it one", variables: { customDomain: { default: 'api.example.com' } } },
-      { url: 'http://127.0.0.1:3000/{stage}', description: 'the local gateway (npm start)', variables: { stage: { default: 'sandbox', enum: ['sandbox', 'prod'] } } },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        variables: {
+          apiId: { default: 'abc123' },
+          region: { default: 'eu-west-1' },
+          stage: { default: 'sandbox', enum: ['sandbox', 'prod'] },
+        },
+      },
+      {
+        url: 'https://{customDomain}',
+        description: "a stage's custom domain, when the tenant config gives it one",
+        variables: { customDomain: { default: 'api.example.com' } },
+      },
+      {
+        url: 'http://127.0.0.1:3000/{stage}',
+        description: 'the local gateway (npm start)',
+        variables: { stage: { default: 'sandbox', enum: ['sandbox', 'prod'] } },
+      },
     ],
     tags: TAGS.filter((t) => sorted.some((r) => docs[routeKey(r)]?.tag === t.name)),
     paths,

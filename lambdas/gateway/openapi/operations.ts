@@ -46,7 +46,12 @@ export interface OperationDoc {
   readonly errorFormat?: 'graphql';
 }
 
-const DEVICE: ParameterDoc = { name: 'X-WorkoutKit-Device', in: 'header', description: 'an app-lifecycle random device id (never a tracking id)', schema: jsonSchemaOf(DeviceId) };
+const DEVICE: ParameterDoc = {
+  name: 'X-WorkoutKit-Device',
+  in: 'header',
+  description: 'an app-lifecycle random device id (never a tracking id)',
+  schema: jsonSchemaOf(DeviceId),
+};
 const queryParameter = (name: keyof typeof CatalogQuery.entries, description: string): ParameterDoc => ({
   name,
   in: 'query',
@@ -76,13 +81,18 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     requestBody: 'OAuthTokenRequest',
     requestContentType: 'application/x-www-form-urlencoded',
     responses: {
-      200: { description: 'a 4-hour token, the same kind POST /authtoken issues', schema: 'OAuthTokenResponse', headers: { 'Cache-Control': 'no-store' } },
+      200: {
+        description: 'a 4-hour token, the same kind POST /authtoken issues',
+        schema: 'OAuthTokenResponse',
+        headers: { 'Cache-Control': 'no-store' },
+      },
     },
     errors: ['invalid_client', 'unsupported_grant_type', 'invalid_scope', 'unauthorized_client', 'rate_limited'],
   },
   'GET /.well-known/oauth-authorization-server': {
     tag: 'auth',
-    description: "RFC 8414 metadata. `issuer` is the stage's base URL and the `iss` of every token the stage issues; `jwks_uri` holds their keys.",
+    description:
+      "RFC 8414 metadata. `issuer` is the stage's base URL and the `iss` of every token the stage issues; `jwks_uri` holds their keys.",
     responses: { 200: { description: 'the authorization server metadata', schema: 'AuthorizationServerMetadata' } },
   },
   'GET /.well-known/jwks.json': {
@@ -126,7 +136,14 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     description:
       'With `Idempotency-Key`, a repeat within 24 h (same client, end user and key; the same JSON body up to key order) answers the first answer again with `Idempotent-Replayed: true` and records nothing; the same key with another body is 409 `conflict`.',
     requestBody: 'EventRequest',
-    parameters: [{ name: 'Idempotency-Key', in: 'header', description: 'repeats within 24 h answer the first answer again', schema: jsonSchemaOf(IdempotencyKey) }],
+    parameters: [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        description: 'repeats within 24 h answer the first answer again',
+        schema: jsonSchemaOf(IdempotencyKey),
+      },
+    ],
     responses: { 202: { description: 'recorded (or, for a repeat, the first answer again)', schema: 'EventAccepted' } },
     errors: ['conflict'],
   },
@@ -171,7 +188,8 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   'POST /v1/settings/revocations': {
     tag: 'settings',
-    description: 'A jti is revoked among the caller’s own tokens only; issuedBefore sets the caller’s own cut-off. Takes effect within the authorizer cache TTL.',
+    description:
+      'A jti is revoked among the caller’s own tokens only; issuedBefore sets the caller’s own cut-off. Takes effect within the authorizer cache TTL.',
     requestBody: 'SettingsRevocationRequest',
     responses: { 201: { description: 'revoked', schema: 'Revoked' } },
   },
