@@ -8,12 +8,12 @@ import { InsufficientPermissionsError } from '../core/errors';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
 
-export function listCatalog(deps: Pick<Deps, 'sessions'>): Operation {
+export function listCatalog(deps: Pick<Deps, 'workoutSessions'>): Operation {
   return async (req) => {
     const clientName = req.caller?.clientName ?? req.apiKeyClient;
     if (!clientName) throw new Error('listCatalog needs an authenticated caller');
     if (req.params.clientName !== clientName) throw new InsufficientPermissionsError('This path belongs to another client');
-    const page = await deps.sessions.catalog.page(parseCatalogQuery(req.query));
+    const page = await deps.workoutSessions.catalog.page(parseCatalogQuery(req.query));
     return {
       status: 200,
       body: { items: page.items, nextCursor: page.lastId === undefined ? null : encodeCursor(page.lastId) },

@@ -4,7 +4,7 @@
  * cursor.
  */
 import { InvalidRequestError } from './errors';
-import { isSessionId, type SessionType, type WorkoutSession } from './sessions';
+import { isSessionId, type SessionType, type WorkoutSession } from './workout-sessions';
 
 export interface CatalogEntry {
   id: string;

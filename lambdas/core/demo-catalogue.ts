@@ -4,7 +4,7 @@
  * reserved example.com domain: nothing real is played.
  */
 import { parseSession } from './schemas/session';
-import type { WorkoutSession } from './sessions';
+import type { WorkoutSession } from './workout-sessions';
 
 const MEDIA = 'https://media.example.com/workoutkit-demo';
 

@@ -16,7 +16,7 @@ import { DeploymentSecretStore } from '../store/deployment-secret-store';
 import { EventStore } from '../store/event-store';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { LaunchTokenStore } from '../store/launch-token-store';
-import { SessionStore } from '../store/session-store';
+import { WorkoutSessionStore } from '../store/workout-session-store';
 import { createJwksFetcher } from '../store/jwks-fetcher';
 import { cachedRevocationList } from '../store/revocation-cache';
 import { RevocationStore } from '../store/revocation-store';
@@ -45,7 +45,7 @@ export interface Deps {
   /** Recent authentication failures per client (AUTHLOG#), written by the authorizer. */
   authLog: AuthLogStore;
   verifyToken: TokenVerifier;
-  sessions: SessionStore;
+  workoutSessions: WorkoutSessionStore;
   launchTokens: LaunchTokenStore;
   deploymentSecrets: DeploymentSecretStore;
   events: EventStore;
@@ -91,7 +91,7 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
   });
   const tokenLockout = new TokenLockoutStore(doc, env.TABLE_NAME, clock);
   const authLog = new AuthLogStore(doc, env.TABLE_NAME, clock);
-  const sessions = new SessionStore(doc, env.TABLE_NAME, clock);
+  const workoutSessions = new WorkoutSessionStore(doc, env.TABLE_NAME, clock);
   const launchTokens = new LaunchTokenStore(doc, env.TABLE_NAME, clock);
   const deploymentSecrets = new DeploymentSecretStore(doc, env.TABLE_NAME, keyring, clock);
   const events = new EventStore(doc, env.TABLE_NAME, clock);
@@ -114,7 +114,7 @@ export function buildDeps(env: RuntimeEnv, overrides: DepsOverrides = {}): Deps 
     fetchJwks,
     jwksCache,
     verifyToken,
-    sessions,
+    workoutSessions,
     launchTokens,
     deploymentSecrets,
     events,

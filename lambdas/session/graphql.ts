@@ -22,7 +22,7 @@ import { DeviceRequiredError, GatewayError, InvalidRequestError, NotFoundError, 
 import { checkCost, checkDepth, fragmentsOf, MAX_TOKENS, selectedOperation } from '../core/graphql/limits';
 import { projectSelection } from '../core/graphql/projection';
 import { TYPE_NAME, workoutSchema } from '../core/graphql/schema';
-import { isSessionId, sessionPayload } from '../core/sessions';
+import { isSessionId, sessionPayload } from '../core/workout-sessions';
 import { errorBody } from '../core/error-answer';
 import type { Deps } from '../runtime/deps';
 import type { ApiResponse, Operation } from '../runtime/http';
@@ -71,7 +71,7 @@ function contractError(err: GraphQLError): GatewayError {
   return new ServiceUnavailableError('The service is temporarily unavailable');
 }
 
-export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssuer): Operation {
+export function graphql(deps: Pick<Deps, 'workoutSessions' | 'env'>, issue: LaunchIssuer): Operation {
   const schema = workoutSchema();
   const prod = deps.env.STAGE === 'prod';
   const rules = prod ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
@@ -81,7 +81,7 @@ export function graphql(deps: Pick<Deps, 'sessions' | 'env'>, issue: LaunchIssue
   const hideSuggestions = prod;
 
   const resolveSession: GraphQLFieldResolver<unknown, ResolverContext, { id: string }> = async (_src, args, ctx, info) => {
-    const stored = isSessionId(args.id) ? await deps.sessions.get(args.id) : undefined;
+    const stored = isSessionId(args.id) ? await deps.workoutSessions.get(args.id) : undefined;
     if (!stored) throw new NotFoundError('No such session');
     const payload = sessionPayload(stored.session);
     const typeName = TYPE_NAME[payload.type];

@@ -5,14 +5,14 @@
  */
 import { DEVICE_HEADER, parseDeviceId } from '../core/device-id';
 import { InsufficientPermissionsError, MissingRequiredClaimError, NotFoundError } from '../core/errors';
-import { isSessionId, sessionPayload } from '../core/sessions';
+import { isSessionId, sessionPayload } from '../core/workout-sessions';
 import type { Deps } from '../runtime/deps';
 import type { Operation } from '../runtime/http';
 import type { LaunchIssuer } from './launch-issuer';
 
 export const TOKEN_HEADER = 'X-WorkoutKit-Token';
 
-export function getSession(deps: Pick<Deps, 'sessions'>, issue: LaunchIssuer): Operation {
+export function getSession(deps: Pick<Deps, 'workoutSessions'>, issue: LaunchIssuer): Operation {
   return async (req) => {
     const caller = req.caller;
     if (!caller) throw new Error('getSession needs an authenticated caller');
@@ -24,7 +24,7 @@ export function getSession(deps: Pick<Deps, 'sessions'>, issue: LaunchIssuer): O
       throw new MissingRequiredClaimError('A WorkoutKitToken is bound to an end user: the bearer token needs sub');
     }
     const sessionId = req.params.sessionId;
-    const stored = isSessionId(sessionId) ? await deps.sessions.get(sessionId) : undefined;
+    const stored = isSessionId(sessionId) ? await deps.workoutSessions.get(sessionId) : undefined;
     if (!stored) throw new NotFoundError('No such session');
     const payload = sessionPayload(stored.session);
     if (deviceId === undefined || !caller.sub) return { status: 200, body: payload };

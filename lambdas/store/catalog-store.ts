@@ -1,7 +1,7 @@
 /**
  * The catalogue index: one small item per session (`CATALOG` / `SESSION#<id>`) holding its
  * public summary, so a page of the catalogue is one Query instead of a Scan over a table
- * that also holds clients, tokens and events. SessionStore writes it with each session.
+ * that also holds clients, tokens and events. WorkoutSessionStore writes it with each session.
  */
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CatalogEntry, CatalogQuery } from '../core/catalog';

@@ -6,10 +6,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { catalogEntry } from '../core/catalog';
 import { demoCatalogue } from '../core/demo-catalogue';
-import { SessionStore } from './session-store';
+import { WorkoutSessionStore } from './workout-session-store';
 
 export async function seedDemoCatalogue(doc: DynamoDBDocumentClient, tableName: string): Promise<{ seeded: string[] }> {
-  const store = new SessionStore(doc, tableName);
+  const store = new WorkoutSessionStore(doc, tableName);
   const seeded: string[] = [];
   for (const session of demoCatalogue()) {
     if (await store.putIfAbsent(session)) {

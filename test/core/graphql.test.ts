@@ -9,7 +9,7 @@ import { demoCatalogue } from '../../lambdas/core/demo-catalogue';
 import { checkCost, checkDepth, fragmentsOf, MAX_DEPTH, selectedOperation } from '../../lambdas/core/graphql/limits';
 import { graphqlPayload, projectSelection } from '../../lambdas/core/graphql/projection';
 import { printedSchema, workoutSchema } from '../../lambdas/core/graphql/schema';
-import { sessionPayload } from '../../lambdas/core/sessions';
+import { sessionPayload } from '../../lambdas/core/workout-sessions';
 
 const schema = workoutSchema();
 const block = sessionPayload(demoCatalogue().find((s) => s.type === 'block')!) as unknown as Record<string, unknown>;

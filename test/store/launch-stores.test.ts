@@ -57,8 +57,8 @@ describe('seedDemoCatalogue', () => {
         .sort(),
     );
     const edited = { ...demoCatalogue()[0]!, title: 'Edited by the operator' };
-    await deps.sessions.put(edited);
+    await deps.workoutSessions.put(edited);
     expect((await seedDemoCatalogue(deps.doc, table.env.TABLE_NAME)).seeded).toEqual([]);
-    expect((await deps.sessions.get(edited.id))?.session.title).toBe('Edited by the operator');
+    expect((await deps.workoutSessions.get(edited.id))?.session.title).toBe('Edited by the operator');
   });
 });

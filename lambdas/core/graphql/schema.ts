@@ -8,7 +8,7 @@
  * the REST payload: that is what the payloadDigest of a GraphQL answer covers.
  */
 import { buildSchema, type GraphQLSchema, printSchema } from 'graphql';
-import type { SessionType } from '../sessions';
+import type { SessionType } from '../workout-sessions';
 
 export const SCHEMA_SDL = /* GraphQL */ `
   """

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { MAX_PAGE_SIZE } from '../catalog';
 import { DEVICE_ID_PATTERN } from '../device-id';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency';
-import { SESSION_ID_PATTERN } from '../sessions';
+import { SESSION_ID_PATTERN } from '../workout-sessions';
 import { ClientName } from './client';
 
 export { ClientName };

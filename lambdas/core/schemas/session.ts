@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { InvalidRequestError } from '../errors';
-import { isSessionId, LEVELS, LIMITS, SESSION_TYPES, type WorkoutSession } from '../sessions';
+import { isSessionId, LEVELS, LIMITS, SESSION_TYPES, type WorkoutSession } from '../workout-sessions';
 import { integer, parseInput } from './validate';
 
 export const SESSION_ID_RULE = '1-64 of [A-Za-z0-9_-], starting alphanumeric';

@@ -1,6 +1,6 @@
 import { demoCatalogue } from '../../lambdas/core/demo-catalogue';
 import { parseSession } from '../../lambdas/core/schemas/session';
-import { sessionPayload } from '../../lambdas/core/sessions';
+import { sessionPayload } from '../../lambdas/core/workout-sessions';
 import { parseUserEvent } from '../../lambdas/core/user-events';
 
 const audio = {

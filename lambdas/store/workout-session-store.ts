@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { catalogEntry } from '../core/catalog';
-import type { WorkoutSession } from '../core/sessions';
+import type { WorkoutSession } from '../core/workout-sessions';
 import { CatalogStore } from './catalog-store';
 import { guarded, isConditionFailure } from './store-errors';
 
@@ -16,7 +16,7 @@ export interface StoredSession {
   updatedAt: string;
 }
 
-export class SessionStore {
+export class WorkoutSessionStore {
   /** The public summaries (GET /v1/{clientName}/catalog), written after each session. */
   readonly catalog: CatalogStore;
 
