@@ -58,6 +58,11 @@ export function portalHtml(p: PortalPageInput): string {
       <h2 id="usage-title">Usage against quota</h2>
       <div id="usage-chart"></div>
       <p id="usage-text"></p>
+      <div id="deployment-usage" hidden>
+        <h3>This stage's shared quota (all your clients together)</h3>
+        <div id="deployment-usage-chart"></div>
+        <p id="deployment-usage-text"></p>
+      </div>
       <p id="usage-error" class="error" role="alert" hidden></p>
       <button type="button" class="secondary" id="refresh">Refresh usage and failures</button>
     </section>

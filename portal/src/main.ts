@@ -4,7 +4,7 @@
  */
 import { ApiFailure, call, signIn, signOut, whenSessionEnds } from './api';
 import { byId, formatTime, say } from './dom';
-import type { AuthFailures, RotatedSecret, Settings, Usage } from './types';
+import type { AuthFailures, RotatedSecret, Settings, UsageAnswer } from './types';
 import { renderFailures, renderSettings, renderUsage } from './views';
 
 /** One text for an unknown clientName and a wrong secret alike (contract: invalid_client). */
@@ -30,7 +30,7 @@ async function loadSection<T>(path: string, render: (v: T) => void, errorId: str
   }
 }
 
-const loadUsage = () => loadSection<Usage>('/v1/settings/usage', renderUsage, 'usage-error');
+const loadUsage = () => loadSection<UsageAnswer>('/v1/settings/usage', renderUsage, 'usage-error');
 const loadFailures = () => loadSection<AuthFailures>('/v1/settings/auth-failures', renderFailures, 'failures-error');
 
 /** Settings first: a client without the settings scope is told so at sign-in. */

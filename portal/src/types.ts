@@ -21,6 +21,12 @@ export interface Usage {
   resetsAt: string | null;
 }
 
+/** GET /v1/settings/usage: the client's counter, and its deployment's (null when the stage has no deployment quota). */
+export interface UsageAnswer extends Usage {
+  tier?: string;
+  deployment: Usage | null;
+}
+
 export interface AuthFailure {
   at: string;
   reason: string;

@@ -1,7 +1,7 @@
 /** Renders the dashboard's sections from API answers. */
 import { usageChart, usageSummary } from './chart';
 import { byId, el, formatTime } from './dom';
-import type { AuthFailures, Settings, Usage } from './types';
+import type { AuthFailures, Settings, Usage, UsageAnswer } from './types';
 
 const SOURCE_LABEL: Record<string, string> = { jwks: 'JWKS (pasted)', jwks_uri: 'JWKS URL', pem: 'PEM' };
 
@@ -35,11 +35,21 @@ export function renderSettings(s: Settings): void {
       : '';
 }
 
-export function renderUsage(u: Usage): void {
-  byId('usage-chart').replaceChildren(usageChart(u));
+function usageText(u: Usage): string {
   const reset = u.resetsAt ? ` Resets ${formatTime(u.resetsAt)}.` : '';
-  byId('usage-text').textContent =
-    `${usageSummary(u)}${u.remaining !== null ? ` ${u.remaining.toLocaleString('en')} remaining.` : ''}${reset}`;
+  return `${usageSummary(u)}${u.remaining !== null ? ` ${u.remaining.toLocaleString('en')} remaining.` : ''}${reset}`;
+}
+
+/** Two bars: the client's own quota, and the deployment's, which all the tenant's clients on this stage share. */
+export function renderUsage(u: UsageAnswer): void {
+  byId('usage-chart').replaceChildren(usageChart(u));
+  byId('usage-text').textContent = usageText(u);
+  const shared = byId('deployment-usage');
+  shared.hidden = u.deployment === null;
+  if (u.deployment) {
+    byId('deployment-usage-chart').replaceChildren(usageChart(u.deployment));
+    byId('deployment-usage-text').textContent = usageText(u.deployment);
+  }
 }
 
 export function renderFailures(f: AuthFailures): void {

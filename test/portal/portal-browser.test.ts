@@ -42,7 +42,11 @@ async function signIn(clientName: string, clientSecret: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  gw = await startTestGateway({ authorizerCacheTtlSeconds: 0 });
+  // The sandbox stage has a deployment quota, so the page shows both bars.
+  gw = await startTestGateway({
+    authorizerCacheTtlSeconds: 0,
+    quotaConfig: { sandbox: { deployment: { limit: 50_000, period: 'MONTH' }, tiers: { default: { rateLimit: 50, burstLimit: 100 } } } },
+  });
   secret = await createClient(gw, 'sandbox', 'portal-acme', { scopes: ['settings'], quota: { limit: 1000, period: 'DAY' } });
   chrome = await launchChromium();
   page = await chrome.context.newPage();
@@ -111,6 +115,14 @@ describe('developer portal', () => {
     expect(await chart.getAttribute('aria-label')).toMatch(/^Usage chart: \d+ of 1,000 requests per day used/);
     expect(await page.textContent('#usage-text')).toMatch(/remaining\. Resets /);
     expect(await page.isHidden('#usage-error')).toBe(true);
+  });
+
+  it("draws the stage's shared deployment quota beside the client's own", async () => {
+    const shared = await page.waitForSelector('#deployment-usage-chart svg[role="img"]');
+    expect(await page.isVisible('#deployment-usage')).toBe(true);
+    expect(await shared.getAttribute('data-limit')).toBe('50000');
+    expect(Number(await shared.getAttribute('data-used'))).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent('#deployment-usage-text')).toMatch(/of 50,000 requests per month used/);
   });
 
   it('registers a pasted JWKS, and the API then accepts a token signed by that key', async () => {
