@@ -183,6 +183,14 @@ function printOracle(o: ClientOracleResult): void {
   console.log(`statuses: ${JSON.stringify(o.statuses)}; target: ratio close to 1 (measured, not asserted)`);
 }
 
+/** One row of the counting table: a handler's latency and its DynamoDB calls per request. */
+function quotaRow(label: string, m: QuotaCostResult['withCounting']): (string | number)[] {
+  const byOperation = Object.entries(m.dynamo.byOperation)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+  return [label, m.p50Ms, m.p99Ms, m.dynamo.reads, m.dynamo.writes, m.dynamo.sequential, byOperation];
+}
+
 function printQuota(q: QuotaCostResult): void {
   console.log(
     `\nCost of quota counting: the api handler, GET /v1/auth/verify, one request at a time (${q.store}; ${q.rounds} rounds × ${q.requestsPerRound})`,
@@ -190,30 +198,7 @@ function printQuota(q: QuotaCostResult): void {
   console.log(
     table(
       ['handler', 'p50 ms', 'p99 ms', 'DynamoDB reads/req', 'writes/req', 'sequential round trips/req', 'by operation'],
-      [
-        [
-          'with counting',
-          q.withCounting.p50Ms,
-          q.withCounting.p99Ms,
-          q.withCounting.dynamo.reads,
-          q.withCounting.dynamo.writes,
-          q.withCounting.dynamo.sequential,
-          Object.entries(q.withCounting.dynamo.byOperation)
-            .map(([op, n]) => `${op} ${n}`)
-            .join(', '),
-        ],
-        [
-          'without',
-          q.withoutCounting.p50Ms,
-          q.withoutCounting.p99Ms,
-          q.withoutCounting.dynamo.reads,
-          q.withoutCounting.dynamo.writes,
-          q.withoutCounting.dynamo.sequential,
-          Object.entries(q.withoutCounting.dynamo.byOperation)
-            .map(([op, n]) => `${op} ${n}`)
-            .join(', '),
-        ],
-      ],
+      [quotaRow('with counting', q.withCounting), quotaRow('without', q.withoutCounting)],
     ),
   );
   console.log(

@@ -15,9 +15,6 @@ import { buildProxyEvent, type CallerIdentity, headerValue, LOCAL_ACCOUNT_ID, ty
 import { invokeLambda } from './invoke';
 import type { StageRuntime } from './stage-runtime';
 
-/** GraphQL's error reading on the routes that answer in it. */
-const formatOf = (route: RouteSpec): { format?: 'graphql' } => (route.errorFormat ? { format: route.errorFormat } : {});
-
 /** What the authorizer allowed, as the usage-plan seam sees it. */
 export interface AllowedRequest {
   readonly requestId: string;
@@ -79,10 +76,10 @@ export async function handleStageRequest(
   const read = await readBody();
   if (!read.ok && read.reason === 'timeout') {
     // A body that did not arrive in time is cut like slow headers (local/server.ts), in JSON.
-    return jsonErrorAnswer('invalid_request', 'Request body not received in time', { transportStatus: 408, ...formatOf(route) });
+    return jsonErrorAnswer('invalid_request', 'Request body not received in time', { transportStatus: 408, format: route.errorFormat });
   }
   // The handlers refuse the same (lambdas/runtime/http.ts); reading stops at the limit here.
-  if (!read.ok) return jsonErrorAnswer('invalid_request', `Body over ${MAX_BODY_BYTES / 1024} KiB`, formatOf(route));
+  if (!read.ok) return jsonErrorAnswer('invalid_request', `Body over ${MAX_BODY_BYTES / 1024} KiB`, { format: route.errorFormat });
   const full: LocalRequest = { ...req, body: read.body };
 
   switch (route.auth) {

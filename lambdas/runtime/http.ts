@@ -83,11 +83,7 @@ export interface HttpOptions {
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 
 export function errorResult(err: GatewayError, format: RouteSpec['errorFormat'] = undefined): APIGatewayProxyResult {
-  const answer = errorAnswer(err.code, err.message, {
-    ...(format ? { format } : {}),
-    ...(err.challenge !== undefined ? { challenge: err.challenge } : {}),
-    ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}),
-  });
+  const answer = errorAnswer(err.code, err.message, { format, challenge: err.challenge, retryAfter: err.retryAfter });
   return { statusCode: answer.status, headers: { ...answer.headers }, body: answer.body };
 }
 
